@@ -1,0 +1,23 @@
+/// SplitMix64 (Steele, Lea, Flood 2014): a tiny seeded generator whose output is the same on
+/// every platform, so generated scenarios and property tests are reproducible.
+public struct SplitMix64: RandomNumberGenerator, Sendable {
+    private var state: UInt64
+
+    public init(seed: UInt64) { state = seed }
+
+    public mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+
+    /// Uniform in [0, 1), from the top 53 bits.
+    public mutating func nextDouble() -> Double { Double(next() >> 11) * 0x1p-53 }
+
+    /// Uniform in 0..<bound (bound > 0); multiply-shift, platform-independent.
+    public mutating func nextInt(below bound: Int) -> Int {
+        Int(truncatingIfNeeded: (next().multipliedFullWidth(by: UInt64(bound))).high)
+    }
+}
