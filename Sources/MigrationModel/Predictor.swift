@@ -1,0 +1,145 @@
+/// Predicts, before a migration starts, whether each candidate policy
+/// converges, how long it takes, how long the guest pauses and how much it
+/// sends, with an uncertainty band; and recommends go or no-go.
+public struct Predictor: Sendable, Equatable, Codable {
+    public var calibration: ModelCalibration
+    /// Relative uncertainty applied to both dirty rate and link rate (0.10 = ±10 %,
+    /// the accuracy published for such models).
+    public var relativeUncertainty: Double
+
+    public init(calibration: ModelCalibration = .lab, relativeUncertainty: Double = 0.10) {
+        self.calibration = calibration
+        self.relativeUncertainty = relativeUncertainty
+    }
+
+    /// The model at exactly these inputs (no band).
+    public func outcome(
+        of policy: CandidatePolicy, workload: MigrationWorkload, link: LinkEstimate, budget: DowntimeBudget
+    ) -> PolicyOutcome {
+        let rate = link.bytesPerSecond
+        switch policy {
+        case .plainPreCopy(let limit):
+            return PreCopyModel.run(
+                workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
+                xbzrleCacheBytes: nil, autoConverge: nil, calibration: calibration)
+        case .autoConverge(let settings, let limit):
+            return PreCopyModel.run(
+                workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
+                xbzrleCacheBytes: nil, autoConverge: settings, calibration: calibration)
+        case .xbzrle(let cache, let limit):
+            return PreCopyModel.run(
+                workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
+                xbzrleCacheBytes: cache, autoConverge: nil, calibration: calibration)
+        case .postCopy:
+            return PreCopyModel.postCopy(workload: workload, rate: rate, calibration: calibration)
+        case .adaptive(let features):
+            return adaptiveOutcome(features: features, workload: workload, rate: rate, budget: budget)
+        }
+    }
+
+    /// The steered policy as `AdaptiveController` runs it: pre-copy at the
+    /// initial limit; if that stalls, the limit raised to the budget; if that
+    /// still doesn't converge, or would take longer than the time goal, post-copy
+    /// when allowed.
+    func adaptiveOutcome(
+        features: MigrationFeatures, workload: MigrationWorkload, rate: Double, budget: DowntimeBudget
+    ) -> PolicyOutcome {
+        let initialMs = AdaptiveController.Configuration.defaultInitialDowntimeMs(budget: budget)
+        func preCopy(_ limitMs: Double) -> PolicyOutcome {
+            PreCopyModel.run(
+                workload: workload, rate: rate, downtimeLimitSeconds: limitMs / 1000,
+                xbzrleCacheBytes: features.xbzrleCacheBytes, autoConverge: features.autoConverge,
+                calibration: calibration)
+        }
+        var result = preCopy(initialMs)
+        if !result.converges, budget.milliseconds > initialMs {
+            var raised = preCopy(budget.milliseconds)
+            if raised.converges {
+                raised.notes.append("the limit is raised from \(Format.ms(initialMs)) to \(Format.ms(budget.milliseconds)) once pre-copy stalls")
+            }
+            result = raised
+        }
+        if features.postCopyAllowed, rate > 0 {
+            let goal = AdaptiveController.Configuration.defaultTimeGoalFactor * workload.memory / rate
+            if !result.converges || (result.totalSeconds ?? .infinity) > goal {
+                var post = PreCopyModel.postCopy(workload: workload, rate: rate, calibration: calibration)
+                post.notes.insert(
+                    result.converges
+                        ? "pre-copy alone would take \(Format.seconds(result.totalSeconds ?? 0)), more than the "
+                            + "\(Format.seconds(goal)) goal (\(Int(AdaptiveController.Configuration.defaultTimeGoalFactor))× memory/link), so it switches to post-copy"
+                        : "pre-copy alone would not converge (\(result.blockingFact ?? "")), so it switches to post-copy",
+                    at: 0)
+                return post
+            }
+        }
+        return result
+    }
+
+    /// The prediction with its uncertainty band.
+    public func predict(
+        _ policy: CandidatePolicy, workload: MigrationWorkload, link: LinkEstimate, budget: DowntimeBudget
+    ) -> PolicyPrediction {
+        let point = outcome(of: policy, workload: workload, link: link, budget: budget)
+        let u = relativeUncertainty
+        var outcomes = [point]
+        for dirty in [1 - u, 1 + u] {
+            for rate in [1 - u, 1 + u] {
+                outcomes.append(outcome(
+                    of: policy, workload: workload.scalingDirtyRate(by: dirty), link: link.scaled(by: rate),
+                    budget: budget))
+            }
+        }
+        return PolicyPrediction(
+            policy: policy, point: point, band: UncertaintyBand(relativeUncertainty: u, outcomes: outcomes),
+            budget: budget)
+    }
+
+    /// The candidates worth evaluating given what the user allows.
+    public func candidates(options: MigrationFeatures, budget: DowntimeBudget) -> [CandidatePolicy] {
+        var list: [CandidatePolicy] = [.qemuDefault]
+        if budget.milliseconds != 300 { list.append(.plainPreCopy(downtimeLimitMs: budget.milliseconds)) }
+        if let ac = options.autoConverge { list.append(.autoConverge(ac, downtimeLimitMs: 300)) }
+        if let cache = options.xbzrleCacheBytes {
+            list.append(.xbzrle(cacheBytes: cache, downtimeLimitMs: 300))
+            if budget.milliseconds != 300 {
+                list.append(.xbzrle(cacheBytes: cache, downtimeLimitMs: budget.milliseconds))
+            }
+        }
+        if options.postCopyAllowed { list.append(.postCopy) }
+        list.append(.adaptive(options))
+        return list
+    }
+
+    /// Go / no-go with the chosen policy and reasons (P2).
+    ///
+    /// Choice: among candidates meeting the budget at every corner of the band
+    /// and not using post-copy, those within 1.1× of the fastest, the one with
+    /// the least downtime; else the same among those that may use post-copy;
+    /// else a candidate meeting the budget at the point estimate only (go, with
+    /// a warning); else no-go.
+    public func recommend(
+        workload: MigrationWorkload, link: LinkEstimate, budget: DowntimeBudget, options: MigrationFeatures
+    ) -> Recommendation {
+        let predictions = candidates(options: options, budget: budget).map {
+            predict($0, workload: workload, link: link, budget: budget)
+        }
+        func pick(_ pool: [PolicyPrediction]) -> PolicyPrediction? {
+            guard let fastest = pool.compactMap(\.point.totalSeconds).min() else { return nil }
+            return pool
+                .filter { ($0.point.totalSeconds ?? .infinity) <= fastest * 1.1 }
+                .min { ($0.point.downtimeMs ?? .infinity, $0.point.totalSeconds ?? .infinity)
+                    < ($1.point.downtimeMs ?? .infinity, $1.point.totalSeconds ?? .infinity) }
+        }
+        let robust = predictions.filter(\.meetsBudgetEverywhere)
+        var chosen = pick(robust.filter { !$0.carriesPostCopyRisk }) ?? pick(robust)
+        var marginal = false
+        if chosen == nil {
+            chosen = pick(predictions.filter { $0.meetsBudget && !$0.carriesPostCopyRisk })
+                ?? pick(predictions.filter(\.meetsBudget))
+            marginal = chosen != nil
+        }
+        let reasons = Recommendation.reasons(
+            chosen: chosen, marginal: marginal, predictions: predictions, link: link, budget: budget)
+        return Recommendation(go: chosen != nil, chosen: chosen, marginal: marginal, candidates: predictions, reasons: reasons)
+    }
+}
