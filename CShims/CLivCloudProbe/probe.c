@@ -113,16 +113,17 @@ void lcp_kvm_probe_device(const char *path, lcp_kvm_probe *out) {
     close(fd);
 }
 
-int lcp_kvm_check_extension(const char *path, int capability, int *value) {
-    if (path == NULL || value == NULL) return EINVAL;
+int lcp_kvm_check_extensions(const char *path, const int *capabilities, int count, int *values, int *errnos) {
+    if (path == NULL || capabilities == NULL || values == NULL || errnos == NULL || count < 0) return EINVAL;
     int fd = open(path, O_RDWR | O_CLOEXEC);
     if (fd < 0) fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return errno;
-    int r = lcp_ioctl_retry(fd, KVM_CHECK_EXTENSION, (unsigned long)capability);
-    int err = (r < 0) ? errno : 0;
+    for (int i = 0; i < count; i++) {
+        int r = lcp_ioctl_retry(fd, KVM_CHECK_EXTENSION, (unsigned long)capabilities[i]);
+        values[i] = r < 0 ? 0 : r;
+        errnos[i] = r < 0 ? errno : 0;
+    }
     close(fd);
-    if (err != 0) return err;
-    *value = r;
     return 0;
 }
 

@@ -1,11 +1,18 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import HostCapabilities
 import HostProbe
 
 /// `host-audit`: what can this host do for virtual machines, and why.
 @main
-struct HostAudit: AsyncParsableCommand {
+struct HostAudit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "host-audit",
         abstract: "Audit a host's hardware virtualization: strategy (kvm, nested-kvm, tcg), guest support and the evidence.",
@@ -45,7 +52,7 @@ struct HostAudit: AsyncParsableCommand {
         }
     }
 
-    func run() async throws {
+    func run() throws {
         let hostFacts: HostFacts
         do {
             if let replay {
@@ -53,11 +60,12 @@ struct HostAudit: AsyncParsableCommand {
             } else if let sysroot {
                 hostFacts = HostFactsCollector(root: try HostRoot(path: sysroot)).collectBlocking()
             } else {
-                hostFacts = await HostFactsCollector().collect()
+                hostFacts = HostFactsCollector().collectBlocking()  // the CLI's main thread, not the cooperative pool
             }
             if let record { try hostFacts.record(to: record) }
         } catch {
-            FileHandle.standardError.write(Data("host-audit: error: \(error)\n".utf8))
+            let message = "host-audit: error: \(error)\n"
+            _ = message.withCString { write(2, $0, strlen($0)) }
             throw ExitCode(Exit.usageOrProbeError)
         }
         let capabilities = CapabilityModel.decide(hostFacts)

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+import Glibc
+#else
 import Foundation
+#endif
 
 extension HostFacts {
     /// Pretty, key-sorted JSON: stable across runs so recordings diff well.

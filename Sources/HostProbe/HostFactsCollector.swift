@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Dispatch
 import Logging
 #if canImport(Glibc)
 import Glibc
@@ -31,8 +36,9 @@ public struct HostFactsCollector: Sendable {
     /// (the probes block on file I/O and ioctls).
     public func collect() async -> HostFacts {
         await withCheckedContinuation { continuation in
-            let thread = Thread { continuation.resume(returning: collectBlocking()) }
-            thread.start()
+            DispatchQueue(label: "livcloud.hostprobe.collect").async {
+                continuation.resume(returning: collectBlocking())
+            }
         }
     }
 
@@ -129,13 +135,20 @@ public struct HostFactsCollector: Sendable {
         for module in kvmModules {
             guard case .success(let names) = root.list("sys/module/\(module)/parameters") else { continue }
             var values: [String: String] = [:]
-            for name in names {
+            for name in names where Self.relevantParameters.contains(name) {
                 if let value = root.fact("sys/module/\(module)/parameters/\(name)").value { values[name] = value }
             }
             parameters[module] = values
         }
         return ModuleFacts(kvmModules: kvmModules.sorted(), parameters: parameters, procModules: procModules)
     }
+
+    /// Module parameters that bear on what guests can do; the rest are not read.
+    static let relevantParameters: Set<String> = [
+        "nested", "ept", "npt", "unrestricted_guest", "enable_apicv", "avic", "vls", "vgif",
+        "enable_shadow_vmcs", "vmentry_l1d_flush", "nx_huge_pages", "sev", "sev_es", "tdp_mmu",
+        "enable_virt_at_load", "ignore_msrs", "emulate_invalid_guest_state", "flexpriority", "vpid",
+    ]
 
     func readPCIDevices() -> Fact<[PCIDevice]> {
         if case .success(let addresses) = root.list("sys/bus/pci/devices"), !addresses.isEmpty {

@@ -92,10 +92,12 @@ public struct LiveSystemProbes: SystemProbes {
                 ("nested_state", Int32(LCP_KVM_CAP_NESTED_STATE)),
                 ("dirty_log_ring", Int32(LCP_KVM_CAP_DIRTY_LOG_RING)),
             ]
-            for (name, cap) in caps {
-                var value: Int32 = 0
-                let rc = lcp_kvm_check_extension(kvmPath, cap, &value)
-                extensions[name] = rc == 0 ? .known(Int(value)) : .unknown("KVM_CHECK_EXTENSION failed", errno: rc)
+            var values = [Int32](repeating: 0, count: caps.count)
+            var errnos = [Int32](repeating: 0, count: caps.count)
+            let rc = lcp_kvm_check_extensions(kvmPath, caps.map(\.1), Int32(caps.count), &values, &errnos)
+            for (i, (name, _)) in caps.enumerated() {
+                extensions[name] = rc != 0 ? .unknown("\(kvmPath) could not be opened", errno: rc)
+                    : errnos[i] == 0 ? .known(Int(values[i])) : .unknown("KVM_CHECK_EXTENSION failed", errno: errnos[i])
             }
         }
         return .known(KVMDeviceFacts(present: true, deviceNumber: number, openErrno: probe.open_errno,

@@ -64,9 +64,10 @@ typedef struct lcp_kvm_probe {
  * create (and at once destroy) a VM. Never leaves a descriptor open. */
 void lcp_kvm_probe_device(const char *path, lcp_kvm_probe *out);
 
-/* KVM_CHECK_EXTENSION on a fresh descriptor of `path`. Returns 0 and the
- * ioctl's answer in *value (0 = absent, >0 = present/limit), or an errno. */
-int lcp_kvm_check_extension(const char *path, int capability, int *value);
+/* KVM_CHECK_EXTENSION for `count` capabilities on one descriptor of `path`.
+ * Returns 0 (then values[i] holds each answer: 0 = absent, >0 = present or a
+ * limit, and errnos[i] is 0 or the ioctl's errno), or the errno of open(). */
+int lcp_kvm_check_extensions(const char *path, const int *capabilities, int count, int *values, int *errnos);
 
 /* Linux capability numbers the probe reports (from <linux/capability.h>). */
 enum {
