@@ -8,15 +8,18 @@
 /// 3. No progress within a pass (remaining bytes not falling for
 ///    `stallSamples` samples): the link is stuck; post-copy would be unsafe, abort.
 /// 4. Stall across passes (without compression: S shrank by less than
-///    `minimumProgress` over `stallPasses` passes; with XBZRLE, whose samples
-///    are noisy, no new minimum of S for `compressedStallPasses` passes):
+///    `minimumProgress` over `stallPasses` passes; with XBZRLE, whose short
+///    passes make single samples noisy, the mean S of the last
+///    `compressedStallPasses`/2 observed passes is not `compressedMinimumProgress`
+///    below the mean of the ones before; evidence restarts after each raise):
 ///    the predicted final downtime is S / bandwidth. If it fits the budget
 ///    (with `margin`), raise the limit to the smallest ladder step above it
-///    (never beyond the budget); otherwise switch to post-copy when allowed and
+///    (never beyond the budget); with XBZRLE, raise it to the budget (the
+///    hypervisor's limit still bounds the pause); otherwise switch to post-copy when allowed and
 ///    safe (bandwidth > 0, the rest movable within `postCopyMaxSeconds`);
 ///    otherwise abort.
-/// 5. Deadline: when post-copy is allowed and elapsed + (largest recent S) /
-///    bandwidth reaches the time goal (`timeGoalFactor` × memory / bandwidth),
+/// 5. Deadline: when post-copy is allowed and elapsed + margin × (largest
+///    recent S) / bandwidth reaches the time goal (`timeGoalFactor` × memory / bandwidth),
 ///    switch to post-copy so the migration still ends within the goal.
 /// 6. Hard limit `maxSeconds`: post-copy if usable, else abort.
 ///
@@ -33,6 +36,8 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
         public var stallPasses: Int = 2
         public var minimumProgress: Double = 0.10
         public var compressedStallPasses: Int = 12
+        /// With XBZRLE the dirty set shrinks slowly but steadily: only no shrink at all is a stall.
+        public var compressedMinimumProgress: Double = 0.0
         public var stallSamples: Int = 20
         /// Predicted downtime × margin must fit the budget before raising the limit.
         public var margin: Double = 1.1
@@ -64,14 +69,14 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
     public private(set) var dirtyRate: EWMA
     public private(set) var currentDowntimeMs: Double?
     public private(set) var finished = false
-    private var lastIteration: Int?
+    var lastIteration: Int?
     private var passBandwidthSum = 0.0
     private var passBandwidthCount = 0
-    private var passSets: [Double] = []
+    var passSets: [Double] = []
     private var lastRemaining: UInt64?
     private var samplesWithoutProgress = 0
-    private var minimumSet = Double.infinity
-    private var passesSinceNewMinimum = 0
+    /// Index in `passSets` where the current downtime limit's evidence starts.
+    private var evidenceStart = 0
     private var memory: Double?
 
     public init(configuration: Configuration) {
@@ -108,7 +113,7 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
             passBandwidthSum += bw
             passBandwidthCount += 1
         }
-        let remaining = sample.memoryRemainingBytes.map(Double.init)
+        let remaining = sample.memoryRemainingBytes.map { Double($0) }
 
         // Rule 3: no progress inside a pass.
         if let r = sample.memoryRemainingBytes, sample.iteration == lastIteration, let last = lastRemaining, r > 0, r >= last {
@@ -134,12 +139,6 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
                 if it >= 2, let r = remaining {
                     passSets.append(r)
                     newPass = true
-                    if r < minimumSet * (1 - 1e-9) {
-                        minimumSet = r
-                        passesSinceNewMinimum = 0
-                    } else {
-                        passesSinceNewMinimum += it - (lastIteration ?? it)
-                    }
                 }
             }
             lastIteration = it
@@ -166,11 +165,18 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
             let compressed = configuration.features.xbzrleCacheBytes != nil
             var stalled = false
             var evidence = ""
+            let sets = Array(passSets[evidenceStart...])
             if compressed {
-                stalled = passesSinceNewMinimum >= configuration.compressedStallPasses
-                evidence = "the dirty set has not reached a new low (\(Format.mib(minimumSet))) for \(passesSinceNewMinimum) passes"
-            } else if passSets.count > configuration.stallPasses {
-                let earlier = passSets[passSets.count - 1 - configuration.stallPasses]
+                let k = max(1, configuration.compressedStallPasses / 2)
+                if sets.count >= 2 * k {
+                    let recent = sets.suffix(k).reduce(0, +) / Double(k)
+                    let before = sets.dropLast(k).suffix(k).reduce(0, +) / Double(k)
+                    stalled = recent >= before * (1 - configuration.compressedMinimumProgress)
+                    evidence = "the mean dirty set of the last \(k) passes (\(Format.mib(recent))) is not below "
+                        + "that of the \(k) before (\(Format.mib(before)))"
+                }
+            } else if sets.count > configuration.stallPasses {
+                let earlier = sets[sets.count - 1 - configuration.stallPasses]
                 stalled = set >= earlier * (1 - configuration.minimumProgress)
                 evidence = "the dirty set went from \(Format.mib(earlier)) to \(Format.mib(set)) over "
                     + "\(configuration.stallPasses) passes (less than \(Int(configuration.minimumProgress * 100)) % progress)"
@@ -181,11 +187,18 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
                     let target = configuration.steps.first { $0 >= predictedMs * configuration.margin } ?? budgetMs
                     let next = min(target, budgetMs)
                     if next > (currentDowntimeMs ?? 0) {
+                        evidenceStart = passSets.count
                         decide(.setMaxDowntime(milliseconds: UInt64(next)),
                                "stalled: \(evidence); sending it would pause the guest ~\(Format.ms(predictedMs)), within the "
                                + "\(Format.ms(budgetMs)) budget: raise the limit to \(Format.ms(next))")
                         return out
                     }
+                } else if compressed, (currentDowntimeMs ?? 0) < budgetMs {
+                    decide(.setMaxDowntime(milliseconds: UInt64(budgetMs)),
+                           "stalled: \(evidence); uncompressed the dirty set would need ~\(Format.ms(predictedMs)), but XBZRLE "
+                           + "sends it smaller and the limit still bounds the pause: raise the limit to the \(Format.ms(budgetMs)) budget")
+                    evidenceStart = passSets.count
+                    return out
                 } else if let why = postCopyUnsafe(bw: bw, remaining: set) {
                     decide(.abort, "stalled: \(evidence); the final pause would be ~\(Format.ms(predictedMs)) "
                         + "(\(Format.mib(set)) at \(Format.rate(bw))), over the \(Format.ms(budgetMs)) budget, and \(why); "
@@ -206,7 +219,7 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
             let goal = factor * m / bw
             let recent = (passSets.suffix(3) + [remaining ?? 0]).max() ?? 0
             let postCopySeconds = recent / bw
-            if t + postCopySeconds >= goal, postCopyUnsafe(bw: bw, remaining: recent) == nil {
+            if t + postCopySeconds * configuration.margin >= goal, postCopyUnsafe(bw: bw, remaining: recent) == nil {
                 decide(.startPostCopy, "pre-copy has not converged after \(Format.seconds(t)); post-copy of the "
                     + "remaining ~\(Format.mib(recent)) at \(Format.rate(bw)) takes ~\(Format.seconds(postCopySeconds)), "
                     + "the latest start that finishes within the \(Format.seconds(goal)) goal "

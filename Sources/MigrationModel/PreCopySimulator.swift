@@ -25,6 +25,11 @@ public struct PreCopySimulator: Sendable {
     public var pollIntervalSeconds: Double
     /// Simulation step, seconds.
     public var stepSeconds: Double
+    /// How often QEMU's migration thread checks the pending bytes against the
+    /// threshold (`ram_save_iterate` returns at the latest after 50 ms,
+    /// `MAX_WAIT`). Pages dirtied between two checks can't be avoided, so this
+    /// interval × dirty rate must fit under bandwidth × limit for convergence.
+    public var pendingCheckIntervalSeconds: Double
     /// Give up after this long.
     public var horizonSeconds: Double
     public var calibration: ModelCalibration
@@ -36,6 +41,7 @@ public struct PreCopySimulator: Sendable {
         initialDowntimeLimitMs: Double = 300,
         pollIntervalSeconds: Double = 0.5,
         stepSeconds: Double = 0.01,
+        pendingCheckIntervalSeconds: Double = 0.05,
         horizonSeconds: Double = 600,
         calibration: ModelCalibration = .lab
     ) {
@@ -45,6 +51,7 @@ public struct PreCopySimulator: Sendable {
         self.initialDowntimeLimitMs = initialDowntimeLimitMs
         self.pollIntervalSeconds = pollIntervalSeconds
         self.stepSeconds = stepSeconds
+        self.pendingCheckIntervalSeconds = pendingCheckIntervalSeconds
         self.horizonSeconds = horizonSeconds
         self.calibration = calibration
     }
@@ -196,6 +203,7 @@ private struct SimulationState {
         let dt = sim.stepSeconds
         let dirtyRate = max(0, sim.workload.dirtyRateBytesPerSecond)
         var nextPoll = 0.0
+        var nextCheck = 0.0
         while true {
             if time >= nextPoll - 1e-9 {
                 if let reason = poll(&controller) {
@@ -225,7 +233,9 @@ private struct SimulationState {
             dirtySinceSync = min(workingSet, dirtySinceSync + dirtyRate * dirtyFactor * dt)
             // QEMU's ram_save_pending: sync when below the threshold, complete if still below.
             let threshold = rate * limitSeconds
-            if remaining < threshold || remaining <= 0 {
+            let checkDue = time >= nextCheck - 1e-9 || remaining <= 0
+            if checkDue { nextCheck = time + sim.pendingCheckIntervalSeconds }
+            if checkDue, remaining < threshold || remaining <= 0 {
                 sync()
                 if remaining <= threshold {
                     let finalFactor = wireFactor

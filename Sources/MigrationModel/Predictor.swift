@@ -60,14 +60,35 @@ public struct Predictor: Sendable, Equatable, Codable {
             result = raised
         }
         if features.postCopyAllowed, rate > 0 {
-            let goal = AdaptiveController.Configuration.defaultTimeGoalFactor * workload.memory / rate
+            let config = AdaptiveController.Configuration(budget: budget, features: features)
+            let goal = (config.timeGoalFactor ?? .infinity) * workload.memory / rate
             if !result.converges || (result.totalSeconds ?? .infinity) > goal {
+                // When the controller switches: after it has seen the dirty set stall
+                // (stallPasses passes after the bulk pass), or at the latest moment the
+                // post-copy still ends within the goal.
                 var post = PreCopyModel.postCopy(workload: workload, rate: rate, calibration: calibration)
+                let bulkTime = workload.memory
+                    * calibration.bulkPassWireFactor(zeroPageShare: workload.effectiveZeroPageShare) / rate
+                let set = workload.effectiveWorkingSet
+                let setTime = set / rate
+                let stallSwitch = result.converges || features.xbzrleCacheBytes != nil
+                    ? Double.infinity : bulkTime + Double(config.stallPasses) * setTime
+                let deadlineSwitch = max(bulkTime, goal - config.margin * setTime)
+                let switchAt = min(stallSwitch, deadlineSwitch)
+                if switchAt > bulkTime {
+                    let total = switchAt + calibration.postCopySwitchoverSeconds + setTime
+                    post.totalSeconds = total
+                    post.bytesSent = (post.bytesSent ?? 0) + (switchAt - bulkTime) * rate
+                    post.livePasses = 1 + Int(((switchAt - bulkTime) / max(setTime, 1e-9)).rounded(.up))
+                    post.iterations = post.livePasses
+                    post.notes = ["it switches to post-copy after ~\(Format.seconds(switchAt)) and pulls the last "
+                        + "~\(Format.mib(set)) in ~\(Format.seconds(setTime))"]
+                }
                 post.notes.insert(
                     result.converges
                         ? "pre-copy alone would take \(Format.seconds(result.totalSeconds ?? 0)), more than the "
-                            + "\(Format.seconds(goal)) goal (\(Int(AdaptiveController.Configuration.defaultTimeGoalFactor))× memory/link), so it switches to post-copy"
-                        : "pre-copy alone would not converge (\(result.blockingFact ?? "")), so it switches to post-copy",
+                            + "\(Format.seconds(goal)) goal (\(Format.ratio(config.timeGoalFactor ?? 0))× memory/link)"
+                        : "pre-copy alone would not converge (\(result.blockingFact ?? ""))",
                     at: 0)
                 return post
             }
