@@ -1,0 +1,185 @@
+import Foundation
+import Logging
+import Testing
+
+@testable import LiveMigration
+
+/// Lab tests run only with `LIVCLOUD_LAB=1` (CI and the README's test command set it).
+let labEnabled = ProcessInfo.processInfo.environment["LIVCLOUD_LAB"] == "1"
+
+struct LabCommandError: Error, CustomStringConvertible {
+    var arguments: [String]
+    var status: Int32
+    var stderr: String
+    var description: String { "\(arguments.joined(separator: " ")) exited \(status): \(stderr.suffix(1500))" }
+}
+
+struct LabHost: Decodable, Sendable {
+    var uri: String
+    var tls_uri: String
+    var migrate_port: Int
+    var hostname: String
+    var migrateURI: String { "tcp://127.0.0.1:\(migrate_port)" }
+}
+
+struct LabStatus: Decodable, Sendable {
+    var state_dir: String
+    var accel: String
+    var hosts: [String: LabHost]
+    var a: LabHost { hosts["a"]! }
+    var b: LabHost { hosts["b"]! }
+}
+
+/// The two-host lab (`Lab/lab`), brought up once per test process. `up` is
+/// idempotent, so a lab left over from a crashed run is reused; `down` is the
+/// test runner script's job.
+final class Lab: Sendable {
+    static let packageRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The directory of the running test bundle: `<scratch>/debug`, where the
+    /// package's executables (`host-audit`, `livcloud`) are built too.
+    static let productsDirectory: URL = {
+        var url = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        while url.path != "/" && !url.lastPathComponent.hasSuffix(".xctest") {
+            url = url.deletingLastPathComponent()
+        }
+        return url.path == "/" ? URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            : url.deletingLastPathComponent()
+    }()
+
+    private static let setup = Task { try await Lab.bringUp() }
+    static func shared() async throws -> Lab { try await setup.value }
+
+    let status: LabStatus
+    let logger: Logger
+
+    private init(status: LabStatus) {
+        self.status = status
+        var logger = Logger(label: "livcloud.labtest")
+        logger.logLevel = ProcessInfo.processInfo.environment["LIVCLOUD_TEST_LOG"] == "debug" ? .debug : .info
+        self.logger = logger
+    }
+
+    private static func bringUp() async throws -> Lab {
+        var arguments = ["up"]
+        let audit = productsDirectory.appendingPathComponent("host-audit")
+        if FileManager.default.isExecutableFile(atPath: audit.path) {
+            // Exit 2 means "emulation only" and still prints the JSON.
+            let json = try await run(audit.path, ["--json"], allowFailure: true)
+            guard (try? JSONSerialization.jsonObject(with: json) as? [String: Any])?["guests"] != nil else {
+                throw LabCommandError(arguments: [audit.path, "--json"], status: -1, stderr: "no guests in the audit JSON")
+            }
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("livcloud-mig-audit-\(getpid()).json")
+            try json.write(to: file)
+            arguments += ["--audit", file.path]
+        }
+        let out = try await runLab(arguments)
+        return Lab(status: try JSONDecoder().decode(LabStatus.self, from: out))
+    }
+
+    /// Runs a process on its own thread (never blocking the cooperative pool); stdout on success.
+    static func run(_ executable: String, _ arguments: [String], allowFailure: Bool = false) async throws -> Data {
+        try await BlockingExecutor.run("lab-process") {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = arguments
+            let errFile = FileManager.default.temporaryDirectory
+                .appendingPathComponent("livcloud-labtest-\(UUID().uuidString).err")
+            _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
+            defer { try? FileManager.default.removeItem(at: errFile) }
+            let errHandle = try FileHandle(forWritingTo: errFile)
+            defer { try? errHandle.close() }
+            let out = Pipe()
+            process.standardOutput = out
+            process.standardError = errHandle
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let data = out.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            if process.terminationStatus != 0 && !allowFailure {
+                throw LabCommandError(
+                    arguments: [executable] + arguments, status: process.terminationStatus,
+                    stderr: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+            }
+            return data
+        }
+    }
+
+    static func runLab(_ arguments: [String]) async throws -> Data {
+        try await run("/bin/bash", [packageRoot.appendingPathComponent("Lab/lab").path] + arguments)
+    }
+
+    func lab(_ arguments: String...) async throws -> [String: Any] {
+        let data = try await Lab.runLab(arguments)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    @discardableResult
+    func startGuest(
+        _ name: String, on host: String = "a", dirtyMiBPerSecond: Int = 0, wssMiB: Int? = nil,
+        diskMiB: Int = 0, persistent: Bool = false
+    ) async throws -> [String: Any] {
+        _ = try? await lab("guest", "destroy", name)  // leftover of a crashed run
+        var args = ["guest", "start", name, "--host", host, "--mem-mib", "128", "--dirty-mib-per-s", "\(dirtyMiBPerSecond)"]
+        if let wssMiB { args += ["--wss-mib", "\(wssMiB)"] }
+        if diskMiB > 0 { args += ["--disk-mib", "\(diskMiB)"] }
+        args.append(persistent ? "--persistent" : "--transient")
+        let data = try await Lab.runLab(args)
+        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+    }
+
+    func destroyGuest(_ name: String) async {
+        _ = try? await lab("guest", "destroy", name)
+    }
+
+    func heartbeats(_ name: String) async throws -> Int {
+        try await lab("guest", "heartbeat", name)["count"] as? Int ?? 0
+    }
+
+    func whereIs(_ name: String) async throws -> (a: String, b: String) {
+        let w = try await lab("guest", "where", name)
+        return (w["a"] as? String ?? "?", w["b"] as? String ?? "?")
+    }
+
+    func connection(_ host: String) async throws -> Connection {
+        try await Connection.open(host == "a" ? status.a.uri : status.b.uri, logger: logger)
+    }
+
+    /// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+    func waitUntil(timeout: Duration, every interval: Duration = .milliseconds(250), _ condition: () async throws -> Bool) async rethrows -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            if try await condition() { return true }
+            try? await Task.sleep(for: interval)
+        }
+        return try await condition()
+    }
+
+    /// Waits until the guest's heartbeat count exceeds `count` (it keeps running).
+    func heartbeatAdvances(_ name: String, beyond count: Int, timeout: Duration = .seconds(30)) async throws -> Bool {
+        try await waitUntil(timeout: timeout) { try await heartbeats(name) > count }
+    }
+}
+
+/// Collects a migration's events while it runs.
+final class EventLog: Sendable {
+    private let events = Locked<[MigrationEvent]>([])
+    var all: [MigrationEvent] { events.withLock { $0 } }
+    var progress: [MigrationProgress] {
+        all.compactMap { if case .progress(let p) = $0 { p } else { nil } }
+    }
+    var decisions: [AppliedDecision] {
+        all.compactMap { if case .decision(let d) = $0 { d } else { nil } }
+    }
+    func append(_ event: MigrationEvent) { events.withLock { $0.append(event) } }
+
+    /// Drains `migration.events` in a task; await the task after `run()` returns.
+    func collect(_ migration: Migration, onEvent: @escaping @Sendable (MigrationEvent) async -> Void = { _ in }) -> Task<Void, Never> {
+        Task {
+            for await event in migration.events {
+                append(event)
+                await onEvent(event)
+            }
+        }
+    }
+}
