@@ -179,6 +179,12 @@ public enum CapabilityModel {
                 "\(name) could not be read on \(unreadable.count) CPU(s): \(first.why.reason).",
                 evidence: unreadable.prefix(4).map { Evidence("MSR \(name) on CPU \($0.cpu)", $0.why.description) },
                 remediation: first.why.errno == 2 ? "modprobe msr" : (first.why.errno == 13 || first.why.errno == 1) ? "Run the audit as root (CAP_SYS_RAWIO)." : nil))
+            if let caps = facts.processCapabilities.value, !caps.sysRawio {
+                reasons.append(Reason(.rawioMissing, .warning,
+                    "The audit ran without CAP_SYS_RAWIO, which reading MSRs needs: the firmware lock state stays unknown.",
+                    evidence: [Evidence("process capabilities", "no CAP_SYS_RAWIO (euid \(caps.effectiveUID))")],
+                    remediation: "Run the audit as root with CAP_SYS_RAWIO (in a container: --cap-add SYS_RAWIO and --device /dev/cpu/N/msr for every CPU)."))
+            }
         }
         let lockedCPUs = known.filter { lockedOff($0.value) }
         if !lockedCPUs.isEmpty {

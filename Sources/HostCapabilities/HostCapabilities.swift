@@ -123,6 +123,18 @@ public struct KVMStatus: Sendable, Equatable, Codable {
         case devicePresent = "device_present", opens, usable, backend, backendKind = "backend_kind"
         case apiVersion = "api_version", offersNested = "offers_nested"
     }
+
+    /// Unknown values are written as `null`, never omitted: the keys are part of the JSON contract.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(devicePresent, forKey: .devicePresent)
+        try container.encode(opens, forKey: .opens)
+        try container.encode(usable, forKey: .usable)
+        try container.encode(backend, forKey: .backend)
+        try container.encode(backendKind, forKey: .backendKind)
+        try container.encode(apiVersion, forKey: .apiVersion)
+        try container.encode(offersNested, forKey: .offersNested)
+    }
 }
 
 /// What the CPU offers. nil = unknown.
@@ -147,6 +159,17 @@ public struct CPUStatus: Sendable, Equatable, Codable {
     enum CodingKeys: String, CodingKey {
         case vendor, modelName = "model_name", vmx, svm, longMode = "long_mode", source
     }
+
+    /// Unknown values are written as `null`, never omitted.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(vendor, forKey: .vendor)
+        try container.encode(modelName, forKey: .modelName)
+        try container.encode(vmx, forKey: .vmx)
+        try container.encode(svm, forKey: .svm)
+        try container.encode(longMode, forKey: .longMode)
+        try container.encode(source, forKey: .source)
+    }
 }
 
 /// Whether the host is itself a virtual machine, and under what.
@@ -157,6 +180,15 @@ public struct HypervisorStatus: Sendable, Equatable, Codable {
     public init(present: Bool?, vendor: String?) {
         self.present = present
         self.vendor = vendor
+    }
+
+    enum CodingKeys: String, CodingKey { case present, vendor }
+
+    /// Unknown values are written as `null`, never omitted.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(present, forKey: .present)
+        try container.encode(vendor, forKey: .vendor)
     }
 }
 
@@ -186,4 +218,11 @@ public struct FirmwareStatus: Sendable, Equatable, Codable {
     }
 
     enum CodingKeys: String, CodingKey { case state, vtLockedOff = "vt_locked_off" }
+
+    /// An unknown lock state is written as `null`, never omitted.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(state, forKey: .state)
+        try container.encode(vtLockedOff, forKey: .vtLockedOff)
+    }
 }

@@ -24,6 +24,18 @@ public struct Reason: Sendable, Equatable, Codable {
         self.evidence = evidence
         self.remediation = remediation
     }
+
+    enum CodingKeys: String, CodingKey { case code, severity, message, evidence, remediation }
+
+    /// A missing remediation is written as `null`, never omitted.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(code, forKey: .code)
+        try container.encode(severity, forKey: .severity)
+        try container.encode(message, forKey: .message)
+        try container.encode(evidence, forKey: .evidence)
+        try container.encode(remediation, forKey: .remediation)
+    }
 }
 
 /// Which source said what.
