@@ -106,8 +106,9 @@ public struct HostFactsCollector: Sendable {
     /// Parses a kernel CPU list ("0-3,6,8-9"); nil when malformed.
     public static func parseCPUList(_ text: String) -> [Int]? {
         var cpus: [Int] = []
-        for part in text.trimmingWhitespace().split(separator: ",") {
-            let bounds = part.split(separator: "-")
+        // Keep empty pieces so "1,", "-1" and "0-" are rejected rather than read as "1" and "0".
+        for part in text.trimmingWhitespace().split(separator: ",", omittingEmptySubsequences: false) {
+            let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
             guard bounds.count == 1 || bounds.count == 2,
                   let low = Int(bounds[0]), let high = Int(bounds.last!), low >= 0, low <= high, high < 65536
             else { return nil }
