@@ -4,7 +4,8 @@
 ///    converging guest pauses briefly).
 /// 2. When a new pass starts (iteration changes), fold the pass's mean
 ///    bandwidth and the hypervisor's dirty rate into EWMAs and record the dirty
-///    set S (remaining bytes at the pass's first sample).
+///    set S: the remaining bytes at the pass's first sample, or dirty rate ×
+///    mean pass duration if larger (passes shorter than the poll interval).
 /// 3. No progress within a pass (remaining bytes not falling for
 ///    `stallSamples` samples): the link is stuck; post-copy would be unsafe, abort.
 /// 4. Stall across passes (without compression: S shrank by less than
@@ -64,15 +65,21 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
         }
     }
 
+    struct PassStart: Sendable, Equatable, Codable {
+        var iteration: Int
+        var seconds: Double
+    }
+
     public let configuration: Configuration
     public private(set) var bandwidth: EWMA
     public private(set) var dirtyRate: EWMA
     public private(set) var currentDowntimeMs: Double?
     public private(set) var finished = false
-    var lastIteration: Int?
+    private var lastIteration: Int?
     private var passBandwidthSum = 0.0
     private var passBandwidthCount = 0
-    var passSets: [Double] = []
+    private var passSets: [Double] = []
+    private var lastPassStart: PassStart?
     private var lastRemaining: UInt64?
     private var samplesWithoutProgress = 0
     /// Index in `passSets` where the current downtime limit's evidence starts.
@@ -137,7 +144,16 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
                 passBandwidthCount = 0
                 if let d = sample.dirtyRateBytesPerSecond { dirtyRate.add(d) }
                 if it >= 2, let r = remaining {
-                    passSets.append(r)
+                    // The sample comes some time after the sync, and several short
+                    // passes may fit between two samples: estimate the dirty set at
+                    // the sync as at least dirty rate × mean pass duration.
+                    var estimate = r
+                    if let last = lastPassStart, it > last.iteration, let d = sample.dirtyRateBytesPerSecond {
+                        let passDuration = (t - last.seconds) / Double(it - last.iteration)
+                        estimate = max(r, min(memory ?? .infinity, d * passDuration))
+                    }
+                    lastPassStart = PassStart(iteration: it, seconds: t)
+                    passSets.append(estimate)
                     newPass = true
                 }
             }

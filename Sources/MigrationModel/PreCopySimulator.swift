@@ -156,7 +156,7 @@ private struct SimulationState {
                 rejected.append("post-copy requested at \(Format.seconds(time)) but the job was not started with post-copy allowed")
             } else if !postCopy {
                 postCopy = true
-                remaining = min(memory, remaining + dirtySinceSync)
+                remaining = merged(remaining, dirtySinceSync)
                 dirtySinceSync = 0
                 time += sim.calibration.postCopySwitchoverSeconds
             }
@@ -164,6 +164,16 @@ private struct SimulationState {
             return decision.reason
         }
         return nil
+    }
+
+    /// The union of the pages still to send and those dirtied since the last
+    /// sync, taking the dirtied pages as spread evenly over the working set
+    /// (over all memory while the bulk pass is running). Used when switching
+    /// to post-copy, where the pending set can be most of the working set.
+    func merged(_ pending: Double, _ dirtied: Double) -> Double {
+        let universe = pass == 1 ? memory : max(workingSet, pending)
+        let overlap = universe > 0 ? min(1, pending / universe) : 1
+        return min(memory, pending + dirtied * (1 - overlap))
     }
 
     /// Bitmap sync: a new pass starts with what was dirtied since the last one.
@@ -180,6 +190,8 @@ private struct SimulationState {
             }
             lastThrottleCheck = time
         }
+        // The leftover is below the threshold, small next to the working set:
+        // its overlap with the newly dirtied pages is neglected here.
         remaining = min(memory, remaining + dirtySinceSync)
         dirtySinceSync = 0
         wireSinceSync = 0

@@ -1,0 +1,226 @@
+import Foundation
+import Testing
+@testable import MigrationModel
+
+/// A workload without a working-set cap or zero pages, so the textbook formulas apply.
+private func textbook(memory: Double, dirty: Double) -> MigrationWorkload {
+    MigrationWorkload(memoryBytes: UInt64(memory), dirtyRateBytesPerSecond: dirty)
+}
+
+private let predictor = Predictor()
+private let switchover = ModelCalibration.lab.switchoverSeconds
+private let budget300 = DowntimeBudget(milliseconds: 300)
+
+@Suite struct PredictorFormulaTests {
+    @Test func halfLambdaMatchesTheGeometricSeries() throws {
+        let m = 1e9, r = 100e6, d = 50e6, limit = 0.3
+        let lambda = d / r
+        // n = live passes: the smallest n with M·λ^n ≤ R·limit.
+        let n = Int((log(r * limit / m) / log(lambda)).rounded(.up))
+        #expect(n == 6)
+        let expectedTotal = (m / r) * (1 - pow(lambda, Double(n))) / (1 - lambda) + m * pow(lambda, Double(n)) / r + switchover
+        let expectedDowntime = m * pow(lambda, Double(n)) / r + switchover
+        let expectedBytes = m * (1 - pow(lambda, Double(n + 1))) / (1 - lambda)
+
+        let o = predictor.outcome(
+            of: .plainPreCopy(downtimeLimitMs: limit * 1000), workload: textbook(memory: m, dirty: d),
+            link: LinkEstimate(bytesPerSecond: r, source: .measured), budget: budget300)
+        #expect(o.converges)
+        #expect(o.livePasses == n)
+        #expect(o.iterations == n + 2)
+        #expect(abs(try #require(o.totalSeconds) - expectedTotal) < 1e-9)
+        #expect(abs(try #require(o.downtimeMs) - expectedDowntime * 1000) < 1e-6)
+        #expect(abs(try #require(o.bytesSent) - expectedBytes) < 1)
+        #expect(abs(o.effectiveRatio - lambda) < 1e-12)
+    }
+
+    @Test func quarterLambdaNeedsFewerPasses() throws {
+        let m = 1e9, r = 200e6, d = 50e6, limit = 0.1
+        let lambda = d / r
+        let n = Int((log(r * limit / m) / log(lambda)).rounded(.up))
+        let o = predictor.outcome(
+            of: .plainPreCopy(downtimeLimitMs: 100), workload: textbook(memory: m, dirty: d),
+            link: LinkEstimate(bytesPerSecond: r, source: .measured), budget: budget300)
+        #expect(o.livePasses == n)
+        let expected = (m / r) * (1 - pow(lambda, Double(n))) / (1 - lambda) + m * pow(lambda, Double(n)) / r + switchover
+        #expect(abs(try #require(o.totalSeconds) - expected) < 1e-9)
+    }
+
+    @Test(arguments: [1.0, 1.5, 3.81])
+    func noConvergenceWhenLambdaAtLeastOneAndTheWorkingSetDoesNotFit(lambda: Double) throws {
+        let r = 10.0 * 1_048_576
+        let o = predictor.outcome(
+            of: .qemuDefault, workload: textbook(memory: 128 * 1_048_576, dirty: lambda * r),
+            link: LinkEstimate(bytesPerSecond: r, source: .configuredCap), budget: budget300)
+        #expect(!o.converges)
+        #expect(o.totalSeconds == nil)
+        let fact = try #require(o.blockingFact)
+        #expect(fact.contains("λ = \(String(format: "%.2f", lambda))"))
+    }
+
+    @Test func convergesDespiteLambdaAboveOneWhenTheWorkingSetFits() throws {
+        let m = 1e9, r = 100e6, d = 150e6, w = 20e6
+        let workload = MigrationWorkload(memoryBytes: UInt64(m), dirtyRateBytesPerSecond: d, writableWorkingSetBytes: UInt64(w))
+        let o = predictor.outcome(
+            of: .qemuDefault, workload: workload, link: LinkEstimate(bytesPerSecond: r, source: .measured), budget: budget300)
+        #expect(o.converges)
+        // One bulk pass, then the whole working set (20 MB ≤ 30 MB threshold) in the downtime.
+        #expect(abs(try #require(o.totalSeconds) - (m / r + w / r + switchover)) < 1e-9)
+        #expect(abs(try #require(o.downtimeMs) - (w / r + switchover) * 1000) < 1e-6)
+        #expect(o.livePasses == 1)
+    }
+
+    @Test func zeroPagesShortenTheBulkPass() throws {
+        let m = 1e9, r = 100e6
+        var w = MigrationWorkload(memoryBytes: UInt64(m), dirtyRateBytesPerSecond: 0)
+        let link = LinkEstimate(bytesPerSecond: r, source: .measured)
+        let full = try #require(predictor.outcome(of: .qemuDefault, workload: w, link: link, budget: budget300).totalSeconds)
+        w.zeroPageShare = 0.5
+        let half = try #require(predictor.outcome(of: .qemuDefault, workload: w, link: link, budget: budget300).totalSeconds)
+        let cal = ModelCalibration.lab
+        #expect(abs(full - (m / r + cal.switchoverSeconds)) < 1e-9)
+        #expect(abs(half - (m * (0.5 + 0.5 * cal.zeroPageWireFactor) / r + cal.switchoverSeconds)) < 1e-9)
+    }
+
+    @Test func postCopyIsBoundedByMemoryOverLinkPlusTheDirtySet() throws {
+        let o = predictor.outcome(of: .postCopy, workload: Lab.workload, link: Lab.cap10, budget: budget300)
+        let r = Lab.cap10.bytesPerSecond
+        let bulk = Double(Lab.memory) / r
+        let dirty = min(Double(Lab.workingSet), Lab.dirty * bulk)
+        #expect(o.converges && o.usesPostCopy)
+        #expect(abs(try #require(o.totalSeconds) - (bulk + dirty / r + ModelCalibration.lab.postCopySwitchoverSeconds)) < 1e-9)
+        #expect(try #require(o.downtimeMs) == ModelCalibration.lab.postCopySwitchoverSeconds * 1000)
+    }
+}
+
+@Suite struct PredictorPropertyTests {
+    static let policies: [CandidatePolicy] = [
+        .qemuDefault, .plainPreCopy(downtimeLimitMs: 50), .xbzrle(cacheBytes: 64 << 20, downtimeLimitMs: 300),
+        .qemuAutoConverge, .postCopy,
+    ]
+    static let rates: [Double] = [5, 10, 20, 40, 80, 160, 320].map { $0 * 1_048_576 }
+    static let dirties: [Double] = [0, 1, 5, 10, 20, 40, 80].map { $0 * 1e6 }
+
+    private func total(_ p: CandidatePolicy, rate: Double, dirty: Double) -> Double {
+        predictor.outcome(
+            of: p, workload: MigrationWorkload(memoryBytes: 256 << 20, dirtyRateBytesPerSecond: dirty, writableWorkingSetBytes: 96 << 20),
+            link: LinkEstimate(bytesPerSecond: rate, source: .measured), budget: budget300
+        ).totalSeconds ?? .infinity
+    }
+
+    @Test(arguments: policies)
+    func moreBandwidthNeverTakesLonger(policy: CandidatePolicy) {
+        for dirty in Self.dirties {
+            let totals = Self.rates.map { total(policy, rate: $0, dirty: dirty) }
+            for (slower, faster) in zip(totals, totals.dropFirst()) {
+                #expect(faster <= slower * (1 + 1e-12), "\(policy.name) dirty \(dirty): \(totals)")
+            }
+        }
+    }
+
+    @Test(arguments: policies)
+    func moreDirtyingNeverFinishesSooner(policy: CandidatePolicy) {
+        for rate in Self.rates {
+            let totals = Self.dirties.map { total(policy, rate: rate, dirty: $0) }
+            for (calmer, busier) in zip(totals, totals.dropFirst()) {
+                #expect(busier >= calmer * (1 - 1e-12), "\(policy.name) rate \(rate): \(totals)")
+            }
+        }
+    }
+
+    @Test(arguments: policies)
+    func theBandContainsThePointEstimate(policy: CandidatePolicy) throws {
+        for rate in Self.rates {
+            for dirty in Self.dirties {
+                let p = predictor.predict(
+                    policy, workload: MigrationWorkload(memoryBytes: 256 << 20, dirtyRateBytesPerSecond: dirty, writableWorkingSetBytes: 96 << 20),
+                    link: LinkEstimate(bytesPerSecond: rate, source: .measured), budget: budget300)
+                guard let t = p.point.totalSeconds, let d = p.point.downtimeMs else {
+                    #expect(!p.band.convergesEverywhere)
+                    continue
+                }
+                #expect(p.band.containsTotal(t))
+                #expect(try #require(p.band.downtimeMsLower) <= d && d <= (try #require(p.band.downtimeMsUpper)))
+            }
+        }
+    }
+
+    @Test func aWiderBandIsNeverNarrower() throws {
+        let narrow = Predictor(relativeUncertainty: 0.05).predict(.qemuDefault, workload: Lab.workload, link: .cap(mebibytesPerSecond: 100), budget: budget300)
+        let wide = Predictor(relativeUncertainty: 0.20).predict(.qemuDefault, workload: Lab.workload, link: .cap(mebibytesPerSecond: 100), budget: budget300)
+        #expect(try #require(wide.band.totalSecondsLower) <= (try #require(narrow.band.totalSecondsLower)))
+        #expect(try #require(wide.band.totalSecondsUpper) >= (try #require(narrow.band.totalSecondsUpper)))
+    }
+}
+
+@Suite struct LabCalibrationTests {
+    @Test func xbzrlePredictionLandsNearTheMeasuredRun() throws {
+        // Measured: 60.8 s, 72 iterations, 14 ms downtime.
+        let o = predictor.outcome(
+            of: .xbzrle(cacheBytes: Lab.cache64, downtimeLimitMs: 300), workload: Lab.workload, link: Lab.cap10, budget: budget300)
+        let total = try #require(o.totalSeconds)
+        #expect(abs(total - 60.8) / 60.8 <= 0.10)
+        #expect(abs(Double(o.iterations) - 72) / 72 <= 0.25)
+        #expect(try #require(o.downtimeMs) <= 300)
+    }
+
+    @Test func plainAndAutoConvergeDoNotConvergeAtTheCap() {
+        // Measured: no convergence; auto-converge at 99 % throttle after 141 s without converging.
+        for policy in [CandidatePolicy.qemuDefault, .qemuAutoConverge] {
+            #expect(!predictor.outcome(of: policy, workload: Lab.workload, link: Lab.cap10, budget: budget300).converges)
+        }
+        let ac = predictor.outcome(of: .qemuAutoConverge, workload: Lab.workload, link: Lab.cap10, budget: budget300)
+        #expect(ac.blockingFact?.contains("99 % throttle") == true)
+    }
+
+    @Test func aStronglyEffectiveThrottleWouldConverge() {
+        let strong = CandidatePolicy.autoConverge(AutoConvergeSettings(throttleEffect: 1), downtimeLimitMs: 300)
+        #expect(predictor.outcome(of: strong, workload: Lab.workload, link: Lab.cap10, budget: budget300).converges)
+    }
+}
+
+@Suite struct RecommendationTests {
+    @Test func noGoNamesTheBlockingFact() throws {
+        let r = predictor.recommend(workload: Lab.workload, link: Lab.cap10, budget: budget300, options: .none)
+        #expect(!r.go)
+        #expect(r.chosen == nil)
+        #expect(r.summary.contains("No-go"))
+        #expect(r.summary.contains("will not converge at 10.0 MiB/s with a 300 ms budget"))
+        #expect(r.summary.contains("λ = 3.81"))
+        #expect(r.summary.contains("64.0 MiB working set"))
+    }
+
+    @Test func xbzrleTurnsItIntoAGoWithNumbers() throws {
+        let r = predictor.recommend(
+            workload: Lab.workload, link: Lab.cap10, budget: budget300, options: MigrationFeatures(xbzrleCacheBytes: Lab.cache64))
+        #expect(r.go)
+        let chosen = try #require(r.chosen)
+        #expect(chosen.policy.features.xbzrleCacheBytes == Lab.cache64)
+        #expect(r.reasons[0].contains("XBZRLE"))
+        #expect(r.reasons[0].contains("expected to finish in ~"))
+        // The plain default is still explained as not converging.
+        #expect(r.summary.contains("plain pre-copy (300 ms limit) will not converge"))
+        // The lab case is marginal (λ·f ≈ 0.96): the band must say so.
+        #expect(r.marginal)
+        #expect(r.summary.contains("Warning"))
+    }
+
+    @Test func postCopyGoStatesTheRisk() throws {
+        let r = predictor.recommend(
+            workload: Lab.workload, link: Lab.cap10, budget: budget300, options: MigrationFeatures(postCopyAllowed: true))
+        #expect(r.go)
+        #expect(try #require(r.chosen).carriesPostCopyRisk)
+        #expect(r.summary.contains("loses the guest"))
+    }
+
+    @Test func aConvergingGuestPrefersTheLowDowntimePolicyWithinTenPercentOfTheFastest() throws {
+        let link = LinkEstimate(bytesPerSecond: 136e6, source: .measured)
+        let r = predictor.recommend(workload: Lab.workload, link: link, budget: budget300, options: .none)
+        let chosen = try #require(r.chosen)
+        let fastest = try #require(r.candidates.compactMap(\.point.totalSeconds).min())
+        #expect(try #require(chosen.point.totalSeconds) <= fastest * 1.1)
+        let downtimes = r.candidates.filter { ($0.point.totalSeconds ?? .infinity) <= fastest * 1.1 }.compactMap(\.point.downtimeMs)
+        #expect(try #require(chosen.point.downtimeMs) == downtimes.min())
+        #expect(!chosen.carriesPostCopyRisk)
+    }
+}
