@@ -49,9 +49,9 @@ public struct AdaptiveController: MigrationController, Sendable, Equatable, Coda
 
         public static let defaultTimeGoalFactor = 3.0
 
-        /// The default first limit: 100 ms, or the budget if smaller.
+        /// The default first limit: 50 ms (Nova's first step too), or the budget if smaller.
         public static func defaultInitialDowntimeMs(budget: DowntimeBudget) -> Double {
-            min(budget.milliseconds, 100)
+            min(budget.milliseconds, 50)
         }
 
         public init(budget: DowntimeBudget, features: MigrationFeatures, initialDowntimeMs: Double? = nil) {
