@@ -50,7 +50,7 @@ public struct Recommendation: Sendable, Equatable, Codable {
     ) -> [String] {
         var out: [String] = []
         if let chosen {
-            out.append("Go with \(chosen.policy.name): " + describe(chosen, link: link, budget: budget))
+            out.append("Go: " + describe(chosen, link: link, budget: budget))
             if marginal {
                 out.append("Warning: this is marginal; at the worst corner of the ±"
                     + "\(Int((chosen.band.relativeUncertainty * 100).rounded())) % band it "
