@@ -16,7 +16,12 @@
  *     (the serial log file is shared by source and destination QEMU);
  *   - between heartbeats dirties memory at N MiB/s, one changing byte per
  *     4 KiB page, paced by CLOCK_MONOTONIC in 10 ms slices (so the rate is
- *     independent of how fast the emulated CPU is, as long as it keeps up).
+ *     independent of how fast the emulated CPU is, as long as it keeps up);
+ *   - before every heartbeat checks that every page of the working set still
+ *     holds the byte it last wrote there. A live migration that loses dirty
+ *     pages shows up as `LIVCLOUD-CORRUPTION` lines and a growing
+ *     `corrupt_pages=` count in the heartbeat (the pages are then rewritten
+ *     so each loss is counted once).
  *
  * It must never exit: PID 1 exiting panics the kernel.
  */
@@ -204,16 +209,37 @@ int main(void)
     int64_t next_slice = start;
     uint64_t dirtied_pages = 0;
     size_t cursor = 0;
-    uint8_t value = 2;
-    unsigned long long seq = 0;
+    uint8_t value = 2, prev = 1;
+    unsigned long long seq = 0, corrupt = 0;
 
     for (;;) {
         int64_t t = now_ns();
         if (t >= next_beat) {
+            /* Pages [0, cursor) hold `value`, the rest the previous value. */
+            unsigned long long bad = 0;
+            size_t first_bad = 0;
+            uint8_t first_got = 0, first_want = 0;
+            for (size_t i = 0; i < pages; i++) {
+                uint8_t want = i < cursor ? value : prev;
+                uint8_t got = mem[i * PAGE];
+                if (got != want) {
+                    if (bad++ == 0) {
+                        first_bad = i;
+                        first_got = got;
+                        first_want = want;
+                    }
+                    mem[i * PAGE] = want;
+                }
+            }
+            if (bad) {
+                corrupt += bad;
+                say("LIVCLOUD-CORRUPTION name=%s pages=%llu first_page=%zu got=%u want=%u\n", name,
+                    bad, first_bad, first_got, first_want);
+            }
             say("LIVCLOUD-HEARTBEAT name=%s seq=%llu uptime_ms=%lld dirty_mib_per_s=%ld "
-                "wss_mib=%ld dirtied_mib=%llu\n",
+                "wss_mib=%ld dirtied_mib=%llu corrupt_pages=%llu\n",
                 name, seq++, (long long)((t - start) / 1000000), dirty, wss,
-                (unsigned long long)(dirtied_pages * PAGE >> 20));
+                (unsigned long long)(dirtied_pages * PAGE >> 20), corrupt);
             next_beat += HEARTBEAT_NS;
             if (next_beat <= t) /* we were stopped (e.g. migration downtime): resync */
                 next_beat = t + HEARTBEAT_NS;
@@ -228,7 +254,8 @@ int main(void)
                 mem[cursor * PAGE] = value;
                 if (++cursor == pages) {
                     cursor = 0;
-                    value = (uint8_t)(value + 1) ? (uint8_t)(value + 1) : 2;
+                    prev = value;
+                    value = (uint8_t)(value + 1) ? (uint8_t)(value + 1) : 2; /* 2..255 */
                 }
                 dirtied_pages++;
             }
