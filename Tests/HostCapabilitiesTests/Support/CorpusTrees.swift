@@ -7,12 +7,14 @@ struct CorpusTrees {
     /// Tree name ("x86_64-dell_e4310") to the unpacked root.
     let roots: [(String, URL)]
 
-    static func unpackAll(_ corpus: URL) throws -> CorpusTrees {
+    /// Unpacks every tarball of `corpus`, or only those named in `only`.
+    static func unpackAll(_ corpus: URL, only: Set<String>? = nil) throws -> CorpusTrees {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         try #require(fm.fileExists(atPath: corpus.path, isDirectory: &isDirectory) && isDirectory.boolValue,
                      "lscpu corpus not found at \(corpus.path): CI keeps ../shared/corpus/lscpu beside the clone")
         let tarballs = try fm.contentsOfDirectory(atPath: corpus.path).filter { $0.hasSuffix(".tar.gz") }.sorted()
+            .filter { only?.contains(String($0.dropLast(".tar.gz".count))) ?? true }
         try #require(!tarballs.isEmpty, "no *.tar.gz in \(corpus.path)")
         let directory = fm.temporaryDirectory.appendingPathComponent("lscpu-\(UUID().uuidString)")
         try fm.createDirectory(at: directory, withIntermediateDirectories: true)
