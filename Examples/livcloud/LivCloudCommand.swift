@@ -11,5 +11,7 @@ struct LivCloudCommand: AsyncParsableCommand {
     )
 
     /// Subcommands, one per file. Add yours here.
-    static let allSubcommands: [any ParsableCommand.Type] = []
+    static let allSubcommands: [any ParsableCommand.Type] = [
+        PlanCommand.self, PlanGenerateCommand.self, PlanBenchCommand.self,
+    ]
 }

@@ -16,6 +16,12 @@ struct IncrementalState {
     private var inAggregate: [Double]
     private var touched: [Int32]
     private var seen: [Bool]
+    private var outList: [(Int32, Double)] = []
+    private var inList: [(Int32, Double)] = []
+    /// `sendCost[b * K + x]`: cost per byte/s sent from b to x; `receiveCost[b * K + x]`: per
+    /// byte/s received in b from x. 0 when b == x, +infinity when the link is missing.
+    let sendCost: [Double]
+    let receiveCost: [Double]
 
     init(_ problem: RelocationProblem, _ cost: CompiledCost) {
         self.problem = problem
@@ -33,6 +39,21 @@ struct IncrementalState {
         inAggregate = [Double](repeating: 0, count: k)
         touched = []
         seen = [Bool](repeating: false, count: k)
+        var send = [Double](repeating: .infinity, count: k * k)
+        var receive = [Double](repeating: .infinity, count: k * k)
+        for b in 0..<k {
+            for x in 0..<k {
+                if b == x {
+                    send[b * k + x] = 0
+                    receive[b * k + x] = 0
+                    continue
+                }
+                if problem.linkIndex[b * k + x] >= 0 { send[b * k + x] = cost.coefficient[b * k + x] }
+                if problem.linkIndex[x * k + b] >= 0 { receive[b * k + x] = cost.coefficient[x * k + b] }
+            }
+        }
+        sendCost = send
+        receiveCost = receive
     }
 
     func currentCost() -> Double { cost.evaluate(load: placement.load, used: placement.used) }
@@ -53,37 +74,46 @@ struct IncrementalState {
             outAggregate[x] += problem.outRate[e]
             inAggregate[x] += problem.inRate[e]
         }
+        // Split into compact (DC, rate) lists and the cost of v's traffic where it is now.
+        outList.removeAll(keepingCapacity: true)
+        inList.removeAll(keepingCapacity: true)
+        var here = 0.0
+        for xi in touched {
+            let x = Int(xi)
+            let o = outAggregate[x], i = inAggregate[x]
+            if o > 0 {
+                outList.append((xi, o))
+                here += o * sendCost[a * k + x]
+            }
+            if i > 0 {
+                inList.append((xi, i))
+                here += i * receiveCost[a * k + x]
+            }
+            outAggregate[x] = 0
+            inAggregate[x] = 0
+            seen[x] = false
+        }
+        touched.removeAll(keepingCapacity: true)
+
         var best: (to: Int, delta: Double)?
         var bestDelta = incumbent
         let dcTerms = cost.hasDataCentreTerms
-        let leaveDelta = dcTerms ? cost.dataCentreCost(a, used: placement.used[a] - size) - cost.dataCentreCost(a, used: placement.used[a]) : 0
-        problem.linkIndex.withUnsafeBufferPointer { linkIndex in
-            cost.coefficient.withUnsafeBufferPointer { c in
-                candidates: for b in 0..<k where b != a {
+        let leaveDelta =
+            dcTerms ? cost.dataCentreCost(a, used: placement.used[a] - size) - cost.dataCentreCost(a, used: placement.used[a]) : 0
+        sendCost.withUnsafeBufferPointer { send in
+            receiveCost.withUnsafeBufferPointer { receive in
+                for b in 0..<k where b != a {
                     guard problem.fits(size, in: b, used: placement.used[b]) else { continue }
-                    var delta = 0.0
-                    for xi in touched {
-                        let x = Int(xi)
-                        let o = outAggregate[x], i = inAggregate[x]
-                        if o > 0 {
-                            if x != b {
-                                if linkIndex[b * k + x] < 0 { continue candidates }
-                                delta += o * c[b * k + x]
-                            }
-                            if x != a { delta -= o * c[a * k + x] }
-                        }
-                        if i > 0 {
-                            if x != b {
-                                if linkIndex[x * k + b] < 0 { continue candidates }
-                                delta += i * c[x * k + b]
-                            }
-                            if x != a { delta -= i * c[x * k + a] }
-                        }
-                    }
+                    let row = b * k
+                    var there = 0.0
+                    for (x, o) in outList { there += o * send[row + Int(x)] }
+                    for (x, i) in inList { there += i * receive[row + Int(x)] }
+                    var delta = there - here
                     if dcTerms {
                         delta += leaveDelta + cost.dataCentreCost(b, used: placement.used[b] + size)
                             - cost.dataCentreCost(b, used: placement.used[b])
                     }
+                    // A missing link makes `there` infinite: never kept.
                     if delta < bestDelta - tolerance {
                         bestDelta = delta
                         best = (b, delta)
@@ -91,12 +121,6 @@ struct IncrementalState {
                 }
             }
         }
-        for x in touched {
-            outAggregate[Int(x)] = 0
-            inAggregate[Int(x)] = 0
-            seen[Int(x)] = false
-        }
-        touched.removeAll(keepingCapacity: true)
         return best
     }
 

@@ -54,22 +54,26 @@ public struct LocalSearchPlanner: RelocationPlanner {
 
         // Phase 1: the reference rule, incrementally.
         if replayReference {
+            var index = ContributionIndex(problem, state.placement.dc)
             while !outOfBudget() {
                 guard let (a, b) = GreedySelection.mostLoadedLink(problem, load: state.placement.load) else { break }
-                let dc = state.placement.dc
-                let vm0 = GreedySelection.topContributor(problem, dc, candidates: state.members[a], other: b, outgoing: true)
-                let vm1 = GreedySelection.topContributor(problem, dc, candidates: state.members[b], other: a, outgoing: false)
+                let vm0 = index.topSender(problem, state.placement.dc, from: a, to: b)
+                let vm1 = index.topReceiver(problem, state.placement.dc, from: a, to: b)
                 var best: (vm: Int, to: Int, delta: Double)?
-                for v in [vm0, vm1].compactMap({ $0 }) {
+                for v in [vm0, vm1] {
+                    guard let v else { continue }
                     if let m = state.bestMove(of: v, incumbent: best?.delta ?? .infinity, tolerance: tolerance) {
                         best = (v, m.to, m.delta)
                     }
                 }
                 guard let best, best.delta < -tolerance else { break }
-                record(best.vm, from: Int(state.placement.dc[best.vm]), to: best.to, delta: best.delta)
+                let from = Int(state.placement.dc[best.vm])
+                record(best.vm, from: from, to: best.to, delta: best.delta)
+                index.moved(problem, state.placement.dc, best.vm, from: from, to: best.to)
             }
         }
         let phase1 = moves.count
+        let phase1Time = clock.now - start
 
         // Phase 2: local search over all VMs.
         if stop == .converged {
@@ -112,7 +116,7 @@ public struct LocalSearchPlanner: RelocationPlanner {
         logger?.debug(
             "local search finished",
             metadata: [
-                "phase1Moves": "\(phase1)", "moves": "\(moves.count)", "cost": "\(current)",
+                "phase1Moves": "\(phase1)", "phase1Time": "\(phase1Time)", "totalTime": "\(clock.now - start)", "moves": "\(moves.count)", "cost": "\(current)",
                 "stop": "\(stop.rawValue)",
             ])
         return (RelocationPlan(planner: name, initialCost: initialCost, moves: moves, stopReason: stop), phase1)

@@ -4,6 +4,16 @@ extension RelocationProblem {
     /// the full cost from scratch after each move. Returns the recomputed cost trajectory
     /// (initial cost first).
     public func replay(_ plan: RelocationPlan, cost: CostFunction) throws(RelocationError) -> [Double] {
+        try replay(plan, cost: cost, everyStep: true)
+    }
+
+    /// Like ``replay(_:cost:)`` (every move is checked) but recomputes the cost only at the
+    /// end: O(flows) instead of O(moves × flows). Returns the final cost.
+    public func finalCost(after plan: RelocationPlan, cost: CostFunction) throws(RelocationError) -> Double {
+        try replay(plan, cost: cost, everyStep: false).last!
+    }
+
+    private func replay(_ plan: RelocationPlan, cost: CostFunction, everyStep: Bool) throws(RelocationError) -> [Double] {
         var vmIndex: [VMID: Int] = [:]
         for (i, id) in vmIDs.enumerated() { vmIndex[id] = i }
         var dcIndex: [DataCentreID: Int] = [:]
@@ -28,6 +38,12 @@ extension RelocationProblem {
             state.dc[v] = Int32(to)
             state.used[from] -= vmSize[v]
             state.used[to] += vmSize[v]
+            if everyStep {
+                Placement.computeLoad(self, state.dc, into: &state.load)
+                trajectory.append(compiled.evaluate(load: state.load, used: state.used))
+            }
+        }
+        if !everyStep {
             Placement.computeLoad(self, state.dc, into: &state.load)
             trajectory.append(compiled.evaluate(load: state.load, used: state.used))
         }
