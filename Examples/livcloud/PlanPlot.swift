@@ -53,6 +53,11 @@ enum PlanPlot {
             }
             let dash = i == 0 ? "" : " stroke-dasharray=\"6 3\""
             out += "<polyline fill=\"none\" stroke=\"\(s.colour)\" stroke-width=\"2\"\(dash) points=\"\(points.joined(separator: " "))\"/>\n"
+            if let last = s.values.last, Double(s.values.count - 1) < maxX {
+                // The planner stopped here; show where its cost stays.
+                out += "<line x1=\"\(f(x(Double(s.values.count - 1))))\" y1=\"\(f(y(last)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(last)))\" stroke=\"\(s.colour)\" stroke-width=\"1\" stroke-dasharray=\"2 4\"/>\n"
+                out += "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(y(last) - 6))\" text-anchor=\"end\" fill=\"\(s.colour)\">stopped at \(label(last))</text>\n"
+            }
             let ly = top + 20 + Double(i) * 18
             out += "<line x1=\"\(f(left + plotW - 250))\" y1=\"\(f(ly - 4))\" x2=\"\(f(left + plotW - 225))\" y2=\"\(f(ly - 4))\" stroke=\"\(s.colour)\" stroke-width=\"2\"\(dash)/>\n"
             out += "<text x=\"\(f(left + plotW - 218))\" y=\"\(f(ly))\">\(escape(s.label))</text>\n"

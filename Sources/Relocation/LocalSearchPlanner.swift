@@ -28,8 +28,9 @@ public struct LocalSearchPlanner: RelocationPlanner {
 
     public var name: String { "local-search" }
 
-    /// The plan, and how many of its moves came from phase 1.
-    func planWithPhases(_ problem: RelocationProblem, cost: CostFunction) -> (plan: RelocationPlan, phase1Moves: Int) {
+    /// The plan, and how many of its first moves are phase 1 (the reference replay): the
+    /// state after those moves is the reference planner's end state.
+    public func planWithPhases(_ problem: RelocationProblem, cost: CostFunction) -> (plan: RelocationPlan, phase1Moves: Int) {
         let compiled = CompiledCost(cost, problem)
         var state = IncrementalState(problem, compiled)
         let initialCost = state.currentCost()
