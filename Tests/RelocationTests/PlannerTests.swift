@@ -106,4 +106,19 @@ import Testing
             try p.replay(wrongSource, cost: .meanLoadFactor)
         }
     }
+
+    @Test func tiedTopVMsGoToTheLowerIndexInBothPlanners() throws {
+        // a2 and a1 both send 5 B/s to b1; B has room for one of them. VM0 is a tie, broken
+        // toward the VM listed first (a2 here), by the reference and by local search's replay.
+        let p = try makeProblem(
+            dataCentres: [("A", 2), ("B", 2)], links: fullMesh(["A", "B"], bandwidth: 1),
+            vms: [("a2", "A", 1), ("a1", "A", 1), ("b1", "B", 1)],
+            flows: [("a1", "b1", 5), ("a2", "b1", 5)])
+        let reference = ReferenceGreedyPlanner().plan(p, cost: .meanLoadFactor)
+        #expect(reference.moves == [Move(vm: "a2", from: "A", to: "B", costAfter: 2.5)])
+        let (mine, phase1) = LocalSearchPlanner().planWithPhases(p, cost: .meanLoadFactor)
+        #expect(phase1 == 1)
+        #expect(mine.moves.first == reference.moves.first)
+        #expect(mine.finalCost == 2.5)
+    }
 }
