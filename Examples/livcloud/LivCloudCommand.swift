@@ -13,5 +13,6 @@ struct LivCloudCommand: AsyncParsableCommand {
     /// Subcommands, one per file. Add yours here.
     static let allSubcommands: [any ParsableCommand.Type] = [
         PlanCommand.self, PlanGenerateCommand.self, PlanBenchCommand.self,
+        MigrateCommand.self,
     ]
 }

@@ -99,13 +99,25 @@ public final class Migration: Sendable {
         let params = try policy.typedParameters(migrateURI: migrateURI)
         let flags = policy.flags
         let wasRunning = (try? domain.stateBlocking())?.isRunning ?? false
+        // The monitor gets its own connection: on the connection that carries the
+        // long peer-to-peer perform call, libvirtd 9.0 was seen to leave later
+        // calls unanswered until the job ended (lab: GetJobStats hung at ~0.2 s).
+        let monitorDomain: Domain
+        do {
+            let monitorConnection = try Connection(blockingOpen: domain.connection.uri, logger: logger)
+            monitorDomain = try monitorConnection.domainBlocking(named: domain.name)
+        } catch {
+            logger.warning("monitor connection failed; monitoring on the migrating connection",
+                           metadata: ["error": "\(error)"])
+            monitorDomain = domain
+        }
 
         if let reason = control.begin() {
             let placement = locate(destination: destination)
             logger.notice("migration not started: \(reason)", metadata: ["guest_running_on": "\(placement.runningOn)"])
             throw MigrationError.aborted(reason: reason, placement: placement, cause: nil)
         }
-        BlockingExecutor.detach("livcloud.monitor") { self.monitorLoop() }
+        BlockingExecutor.detach("livcloud.monitor") { self.monitorLoop(monitorDomain) }
 
         logger.info("migration started", metadata: [
             "to": "\(destinationURI)", "migrate_uri": "\(migrateURI ?? "-")", "flags": "\(flags)",
@@ -189,7 +201,7 @@ public final class Migration: Sendable {
 
     // MARK: - On the monitor thread
 
-    private func monitorLoop() {
+    private func monitorLoop(_ domain: Domain) {
         defer { control.monitorExited() }
         var schedule = PolicyScheduleController(policy: policy)
         var user = controller
@@ -217,6 +229,10 @@ public final class Migration: Sendable {
                 if stats.type == .bounded || stats.type == .unbounded {
                     let progress = MigrationProgress(stats: stats, sourceState: try? domain.stateBlocking())
                     counters.withLock { $0.samples += 1 }
+                    logger.trace("job sample", metadata: [
+                        "elapsed_s": "\(progress.sample.elapsedSeconds)", "iteration": "\(progress.sample.iteration ?? -1)",
+                        "remaining": "\(progress.sample.memoryRemainingBytes ?? 0)", "phase": "\(progress.phase)",
+                    ])
                     continuation.yield(.progress(progress))
 
                     let moved = (stats.memoryProcessedBytes ?? 0) + (stats.diskProcessedBytes ?? 0)
@@ -235,17 +251,17 @@ public final class Migration: Sendable {
                             decided += c.observe(sample).map { ($0, false) }
                             user = c
                         }
-                        for (decision, fromPolicy) in decided { apply(decision, fromPolicy: fromPolicy) }
+                        for (decision, fromPolicy) in decided { apply(decision, fromPolicy: fromPolicy, on: domain) }
                     }
                 }
             } catch {
-                logger.debug("job stats unavailable", metadata: ["error": "\(error)"])
+                logger.trace("job stats unavailable", metadata: ["error": "\(error)"])
             }
             control.wait(until: Date().addingTimeInterval(abortPending ? min(interval, 0.05) : interval))
         }
     }
 
-    private func apply(_ decision: SteeringDecision, fromPolicy: Bool) {
+    private func apply(_ decision: SteeringDecision, fromPolicy: Bool, on domain: Domain) {
         var failure: LibvirtError?
         do {
             switch decision.action {

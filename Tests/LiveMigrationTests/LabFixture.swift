@@ -52,11 +52,14 @@ final class Lab: Sendable {
 
     let status: LabStatus
     let logger: Logger
+    /// The `up` command line used (with the audit file), to restore a host after fault tests.
+    let upArguments: [String]
 
-    private init(status: LabStatus) {
+    private init(status: LabStatus, upArguments: [String]) {
         self.status = status
-        var logger = Logger(label: "livcloud.labtest")
-        logger.logLevel = ProcessInfo.processInfo.environment["LIVCLOUD_TEST_LOG"] == "debug" ? .debug : .info
+        self.upArguments = upArguments
+        var logger = Logger(label: "livcloud.labtest") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = ProcessInfo.processInfo.environment["LIVCLOUD_TEST_LOG"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         self.logger = logger
     }
 
@@ -74,7 +77,7 @@ final class Lab: Sendable {
             arguments += ["--audit", file.path]
         }
         let out = try await runLab(arguments)
-        return Lab(status: try JSONDecoder().decode(LabStatus.self, from: out))
+        return Lab(status: try JSONDecoder().decode(LabStatus.self, from: out), upArguments: arguments)
     }
 
     /// Runs a process on its own thread (never blocking the cooperative pool); stdout on success.
@@ -109,6 +112,11 @@ final class Lab: Sendable {
         try await run("/bin/bash", [packageRoot.appendingPathComponent("Lab/lab").path] + arguments)
     }
 
+    /// Re-runs the idempotent `up` (restarts a killed daemon).
+    func up() async throws {
+        _ = try await Lab.runLab(upArguments)
+    }
+
     func lab(_ arguments: String...) async throws -> [String: Any] {
         let data = try await Lab.runLab(arguments)
         return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
@@ -130,6 +138,19 @@ final class Lab: Sendable {
 
     func destroyGuest(_ name: String) async {
         _ = try? await lab("guest", "destroy", name)
+    }
+
+    /// Synchronous cleanup for `defer` (which cannot await): the guest is gone
+    /// on both hosts before the test returns, even when it failed.
+    func destroyGuestNow(_ name: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        process.arguments = [Lab.packageRoot.appendingPathComponent("Lab/lab").path, "guest", "destroy", name]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return }
+        process.waitUntilExit()
     }
 
     func heartbeats(_ name: String) async throws -> Int {

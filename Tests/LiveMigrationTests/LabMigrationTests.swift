@@ -6,7 +6,7 @@ import Testing
 @testable import LiveMigration
 
 /// Live migrations between the lab's two libvirtd hosts (real QEMU guests).
-@Suite(.serialized, .enabled(if: labEnabled, "set LIVCLOUD_LAB=1 to run against the two-host lab"))
+@Suite(.serialized, .enabled(if: labEnabled, "set LIVCLOUD_LAB=1 to run against the two-host lab"), .timeLimit(.minutes(4)))
 struct LabMigrationTests {
     static let mib: UInt64 = 1 << 20
 
@@ -61,7 +61,7 @@ struct LabMigrationTests {
         let name = "mig-rt-\(dirtyMiBPerSecond)"
         let wss = 32
         try await lab.startGuest(name, dirtyMiBPerSecond: dirtyMiBPerSecond, wssMiB: wss)
-        defer { Task { await lab.destroyGuest(name) } }
+        defer { lab.destroyGuestNow(name) }
 
         for (from, to) in [("a", "b"), ("b", "a")] {
             let run = try await migrate(lab, name, from: from, policy: .livCloudDefault)
@@ -95,7 +95,7 @@ struct LabMigrationTests {
         let lab = try await Lab.shared()
         let name = "mig-cancel"
         try await lab.startGuest(name, dirtyMiBPerSecond: 16, wssMiB: 32)
-        defer { Task { await lab.destroyGuest(name) } }
+        defer { lab.destroyGuestNow(name) }
 
         let source = try await lab.connection("a")
         let domain = try await source.domain(named: name)
