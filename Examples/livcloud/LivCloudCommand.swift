@@ -13,6 +13,7 @@ struct LivCloudCommand: AsyncParsableCommand {
     /// Subcommands, one per file. Add yours here.
     static let allSubcommands: [any ParsableCommand.Type] = [
         PlanCommand.self, PlanGenerateCommand.self, PlanBenchCommand.self,
+        PredictCommand.self, BenchMigrateCommand.self,
         MigrateCommand.self,
     ]
 }

@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import LiveMigration
+import Logging
+import MigrationModel
+
+/// `livcloud bench-migrate`: one measured migration for the policy benchmark
+/// (`Benchmarks/migration-policies.sh`): predict, migrate with one policy
+/// under a time limit, and print one JSON line with prediction and outcome.
+/// Steering decisions are printed to stderr as they are applied.
+struct BenchMigrateCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-migrate",
+        abstract: "Predict, then migrate DOMAIN with one policy under a time limit; print one JSON line.",
+        discussion: """
+            Policies: virsh = `virsh migrate --live --p2p` defaults (QEMU's 300 ms limit, no steering; \
+            the same virDomainMigrateToURI3 call with LIVE|PEER2PEER(|ABORT_ON_ERROR)); \
+            nova = NovaStyleController (downtime steps 50→500 ms over 75 s/GiB, completion timeout \
+            800 s/GiB then force-complete by pausing; Nova counts small guests as 2 GiB); \
+            adaptive = LivCloud: measure, Predictor.recommend, run the chosen policy with AdaptiveController. \
+            A run that has not completed at --time-limit is aborted and counted as a failure.
+            """)
+
+    enum Policy: String, ExpressibleByArgument, CaseIterable { case virsh, nova, adaptive }
+
+    @Argument(help: "Running domain on the source.") var domain: String
+    @Option(help: "Source libvirt URI.") var from: String
+    @Option(help: "Destination libvirt URI.") var to: String
+    @Option(help: "Migration data URI, e.g. tcp://127.0.0.1:49400.") var migrateUri: String?
+    @Option(help: "virsh, nova or adaptive.") var policy: Policy
+    @Option(help: "Bandwidth cap, MiB/s (also the link rate the prediction uses).") var bandwidthMib: Double?
+    @Option(help: "Measured link rate when uncapped, MiB/s.") var linkMib: Double?
+    @Option(help: "Downtime budget for the prediction and the adaptive policy, ms.") var maxDowntimeMs: Double = 300
+    @Option(help: "Abort and count as failure after this many seconds.") var timeLimit: Double = 120
+    @Flag(help: "Let the adaptive policy use post-copy.") var allowPostCopy = false
+    @Option(help: "Workload label copied into the JSON.") var workload: String = ""
+
+    struct DecisionOut: Encodable {
+        var at_s: Double
+        var action: String
+        var reason: String
+        var error: String?
+    }
+
+    struct Output: Encodable {
+        var workload: String
+        var policy: String
+        var domain: String
+        var go: Bool
+        var chosen: String?
+        var predicted_policy: String
+        var predicted_converges: Bool
+        var predicted_total_s: Double?
+        var predicted_downtime_ms: Double?
+        var predicted_bytes: Double?
+        var predicted_band_s: [Double?]
+        var dirty_mibps: Double
+        var working_set_mib: Double?
+        var memory_mib: Double
+        var link_mibps: Double
+        var success: Bool
+        var outcome: String
+        var total_s: Double?
+        var downtime_ms: Double?
+        var setup_ms: Double?
+        var bytes: Double?
+        var memory_bytes: Double?
+        var iterations: Int?
+        var wall_s: Double
+        var mean_memory_bps: Double?
+        var running_on: String
+        var total_error_pct: Double?
+        var decisions: [DecisionOut]
+    }
+
+    func run() async throws {
+        var logger = Logger(label: "livcloud.bench") { StreamLogHandler.standardError(label: $0) }
+        logger.logLevel = .warning
+        let source = try await Connection.open(from, logger: logger)
+        let destination = try await Connection.open(to, logger: logger)
+        let dom = try await source.domain(named: domain)
+        let memory = try await dom.memoryInfo()
+        let link: LinkEstimate = bandwidthMib.map { .cap(mebibytesPerSecond: $0) }
+            ?? LinkEstimate(bytesPerSecond: (linkMib ?? PredictCommand.assumedLinkMiB) * 1_048_576, source: .measured)
+        let budget = DowntimeBudget(milliseconds: maxDowntimeMs)
+        let options = MigrationFeatures(
+            xbzrleCacheBytes: min(1 << 30, memory.maximumBytes / 2), postCopyAllowed: allowPostCopy)
+        let plan = try await MigrationPlanner().plan(domain: dom, link: link, budget: budget, options: options)
+
+        // What runs and what the model says about exactly that.
+        var migrationPolicy = MigrationPolicy(stallTimeoutSeconds: nil)
+        if let cap = bandwidthMib { migrationPolicy.maxBandwidthMiBps = UInt64(cap.rounded()) }
+        var controller: (any MigrationController)?
+        let predictedCandidate: CandidatePolicy
+        switch policy {
+        case .virsh:
+            predictedCandidate = .qemuDefault
+        case .nova:
+            let nova = NovaStyleController(memoryBytes: memory.maximumBytes)
+            controller = nova
+            // Until the second step (at 75 s/GiB × data) Nova's limit is its first step.
+            predictedCandidate = .plainPreCopy(downtimeLimitMs: Double(nova.steps.first?.downtimeMs ?? 50))
+        case .adaptive:
+            predictedCandidate = plan.recommendation.chosen?.policy ?? .adaptive(options)
+            if plan.recommendation.go, let p = plan.policy(base: migrationPolicy) {
+                migrationPolicy = p
+                controller = plan.controller()
+            }
+        }
+        let prediction = plan.prediction(for: predictedCandidate)
+            ?? MigrationPlanner().predictor.predict(predictedCandidate, workload: plan.workload, link: link, budget: budget)
+
+        var out = Output(
+            workload: workload, policy: policy.rawValue, domain: domain, go: plan.recommendation.go,
+            chosen: plan.recommendation.chosen?.policy.name, predicted_policy: predictedCandidate.name,
+            predicted_converges: prediction.point.converges, predicted_total_s: prediction.point.totalSeconds,
+            predicted_downtime_ms: prediction.point.downtimeMs, predicted_bytes: prediction.point.bytesSent,
+            predicted_band_s: [prediction.band.totalSecondsLower, prediction.band.totalSecondsUpper],
+            dirty_mibps: plan.workload.dirtyRateBytesPerSecond / 1_048_576,
+            working_set_mib: plan.workload.writableWorkingSetBytes.map { Double($0) / 1_048_576 },
+            memory_mib: Double(memory.maximumBytes) / 1_048_576, link_mibps: link.bytesPerSecond / 1_048_576,
+            success: false, outcome: "", wall_s: 0, running_on: "?", decisions: [])
+
+        if policy == .adaptive && !plan.recommendation.go {
+            out.outcome = "no-go: " + (plan.recommendation.reasons.first ?? "")
+            out.running_on = "source"
+            try emit(out)
+            return
+        }
+
+        let migration = Migrator(logger: logger).migration(
+            of: dom, to: to, migrateURI: migrateUri, policy: migrationPolicy, controller: controller,
+            destination: destination, pollInterval: .milliseconds(500))
+        let bps = BenchBox(values: [Double]())
+        let decisions = BenchBox(values: [DecisionOut]())
+        let drain = Task {
+            for await event in migration.events {
+                switch event {
+                case .progress(let p):
+                    if let b = p.sample.bandwidthBytesPerSecond, b > 0 { bps.mutate { $0.append(b) } }
+                case .decision(let d):
+                    let line = DecisionOut(
+                        at_s: d.decision.atSeconds, action: "\(d.decision.action)", reason: d.decision.reason,
+                        error: d.error.map { "\($0)" })
+                    decisions.mutate { $0.append(line) }
+                    FileHandle.standardError.write(Data(
+                        "[\(String(format: "%6.1f", d.decision.atSeconds)) s] \(line.action): \(line.reason)\(line.error.map { " (failed: \($0))" } ?? "")\n".utf8))
+                }
+            }
+        }
+        let limit = timeLimit
+        let timer = Task {
+            try await Task.sleep(for: .milliseconds(Int(limit * 1000)))
+            migration.abort(reason: "benchmark time limit \(Int(limit)) s reached")
+        }
+        let clock = ContinuousClock()
+        let start = clock.now
+        do {
+            let result = try await migration.run()
+            out.success = true
+            out.outcome = "completed"
+            out.running_on = result.placement.runningOn.rawValue
+            if let s = result.stats {
+                out.total_s = s.totalTimeMs.map { Double($0) / 1000 }
+                out.downtime_ms = s.downtimeMs.map { Double($0) }
+                out.setup_ms = s.setupTimeMs.map { Double($0) }
+                out.bytes = s.dataBytesSent.map { Double($0) }
+                out.memory_bytes = s.memoryBytesSent.map { Double($0) }
+                out.iterations = s.iterations
+            }
+        } catch let error as MigrationError {
+            out.outcome = "\(error)"
+            out.running_on = error.placement?.runningOn.rawValue ?? "source"
+        }
+        timer.cancel()
+        await drain.value
+        let wall = start.duration(to: clock.now)
+        out.wall_s = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let rates = bps.get()
+        out.mean_memory_bps = rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
+        out.decisions = decisions.get()
+        if out.success, let actual = out.total_s, actual > 0, let predicted = out.predicted_total_s {
+            out.total_error_pct = (predicted - actual) / actual * 100
+        }
+        try emit(out)
+    }
+
+    private func emit(_ out: Output) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        print(String(decoding: try encoder.encode(out), as: UTF8.self))
+    }
+}
+
+/// A small lock-protected box for values shared with the event-draining task.
+final class BenchBox<Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(values: Value) { value = values }
+    func mutate(_ body: (inout Value) -> Void) {
+        lock.lock()
+        body(&value)
+        lock.unlock()
+    }
+    func get() -> Value {
+        lock.lock()
+        defer { lock.unlock() }
+        return value
+    }
+}

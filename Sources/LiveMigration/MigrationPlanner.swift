@@ -1,0 +1,208 @@
+import Foundation
+import MigrationModel
+
+/// How the planner measures a guest before a migration: two dirty-rate
+/// calculations, a short one for the rate and a longer one for the working set.
+///
+/// A guest that keeps re-dirtying a working set W at D bytes/s dirties
+/// min(W, D·T) distinct bytes in a period T, and QEMU reports that divided by
+/// T. So the short period gives D (while D·T < W), and when the long
+/// period's distinct bytes fall clearly short of D·T_long they have saturated
+/// at W. Page sampling looks at 512 pages per GiB, so one short period is
+/// coarse at low rates: when the long period has not saturated its rate,
+/// averaged over more time, is the better estimate of D.
+public struct WorkloadProbe: Sendable, Equatable, Codable {
+    public var shortSeconds: Int
+    /// 0 = skip the second measurement (working set unknown).
+    public var longSeconds: Int
+    /// The long period is saturated when its distinct bytes are below this
+    /// share of D·T_long.
+    public var saturationShare: Double
+    public var mode: DirtyRateMode
+
+    public init(shortSeconds: Int = 1, longSeconds: Int = 3, saturationShare: Double = 0.75, mode: DirtyRateMode = .pageSampling) {
+        self.shortSeconds = shortSeconds
+        self.longSeconds = longSeconds
+        self.saturationShare = saturationShare
+        self.mode = mode
+    }
+}
+
+/// What the planner measured on the source and the model input derived from it.
+public struct MeasuredWorkload: Sendable, Equatable, Codable {
+    public var domainName: String
+    public var memory: DomainMemoryInfo
+    public var short: DirtyRateMeasurement
+    public var long: DirtyRateMeasurement?
+    public var workload: MigrationWorkload
+    /// How the numbers were derived, as sentences.
+    public var notes: [String]
+
+    /// Derives the model input from the measurements (pure; see `WorkloadProbe`).
+    public static func derive(
+        domainName: String, memory: DomainMemoryInfo, short: DirtyRateMeasurement, long: DirtyRateMeasurement?,
+        saturationShare: Double = 0.75
+    ) -> MeasuredWorkload {
+        let mib = 1_048_576.0
+        var rate = short.bytesPerSecond
+        var workingSet: UInt64?
+        var notes = ["dirty rate over \(short.periodSeconds) s: \(short.mebibytesPerSecond) MiB/s (\(short.mode ?? "page-sampling"))"]
+        if let long {
+            let expected = short.bytesPerSecond * Double(long.periodSeconds)
+            if short.bytesPerSecond > 0, long.distinctBytes < saturationShare * expected {
+                let set = max(long.distinctBytes, short.distinctBytes)
+                workingSet = UInt64(min(set, Double(memory.maximumBytes)))
+                notes.append(String(
+                    format: "over %d s only %.0f MiB distinct were dirtied (%.0f MiB expected at the short rate): "
+                        + "a working set of ~%.0f MiB is re-dirtied", long.periodSeconds, long.distinctBytes / mib,
+                    expected / mib, set / mib))
+            } else {
+                rate = long.bytesPerSecond
+                notes.append("over \(long.periodSeconds) s: \(long.mebibytesPerSecond) MiB/s, no saturation seen, "
+                    + "so the working set is taken as all memory and the longer period's rate is used")
+            }
+        } else {
+            notes.append("working set not measured: taken as all memory")
+        }
+        notes.append("zero-page share unknown: taken as 0")
+        let workload = MigrationWorkload(
+            memoryBytes: memory.maximumBytes, dirtyRateBytesPerSecond: rate, writableWorkingSetBytes: workingSet)
+        return MeasuredWorkload(domainName: domainName, memory: memory, short: short, long: long, workload: workload, notes: notes)
+    }
+}
+
+/// The prediction for one domain and how to run the chosen policy.
+public struct MigrationPlan: Sendable, Equatable, Codable {
+    public var measured: MeasuredWorkload
+    public var link: LinkEstimate
+    public var budget: DowntimeBudget
+    public var options: MigrationFeatures
+    public var recommendation: Recommendation
+
+    public var workload: MigrationWorkload { measured.workload }
+
+    /// The prediction for `candidate` (from the recommendation's candidates).
+    public func prediction(for candidate: CandidatePolicy) -> PolicyPrediction? {
+        recommendation.candidates.first { $0.policy == candidate }
+    }
+
+    /// The libvirt policy for `candidate` (the chosen one by default; nil on
+    /// no-go), built on `base` (TLS, disks, stall timeout, ...). A configured
+    /// link cap becomes the `bandwidth` parameter.
+    public func policy(for candidate: CandidatePolicy? = nil, base: MigrationPolicy = MigrationPolicy()) -> MigrationPolicy? {
+        guard let candidate = candidate ?? recommendation.chosen?.policy else { return nil }
+        return Self.policy(for: candidate, budget: budget, link: link, base: base)
+    }
+
+    /// The controller that steers `candidate` (the chosen one by default):
+    /// `AdaptiveController` for the adaptive policy (starting low) and for the
+    /// fixed-limit policies (starting at their limit, so it only raises within
+    /// the budget or aborts when the budget can't be met); nil for post-copy,
+    /// whose switch the policy schedules.
+    public func controller(for candidate: CandidatePolicy? = nil) -> AdaptiveController? {
+        guard let candidate = candidate ?? recommendation.chosen?.policy else { return nil }
+        return Self.controller(for: candidate, budget: budget)
+    }
+
+    public static func policy(
+        for candidate: CandidatePolicy, budget: DowntimeBudget, link: LinkEstimate, base: MigrationPolicy = MigrationPolicy()
+    ) -> MigrationPolicy {
+        var p = base
+        p.downtimeSchedule = []
+        p.autoConverge = nil
+        p.xbzrleCacheBytes = nil
+        p.postCopy = nil
+        if link.source == .configuredCap {
+            p.maxBandwidthMiBps = UInt64((link.bytesPerSecond / 1_048_576).rounded())
+        }
+        func apply(_ f: MigrationFeatures) {
+            p.xbzrleCacheBytes = f.xbzrleCacheBytes
+            p.autoConverge = f.autoConverge.map {
+                MigrationPolicy.AutoConverge(initialPercent: $0.initialPercent, incrementPercent: $0.incrementPercent)
+            }
+            if f.postCopyAllowed { p.postCopy = MigrationPolicy.PostCopy() }
+        }
+        switch candidate {
+        case .plainPreCopy(let limit):
+            p.maxDowntimeMs = UInt64(limit)
+        case .autoConverge(let s, let limit):
+            apply(MigrationFeatures(autoConverge: s))
+            p.maxDowntimeMs = UInt64(limit)
+        case .xbzrle(let cache, let limit):
+            apply(MigrationFeatures(xbzrleCacheBytes: cache))
+            p.maxDowntimeMs = UInt64(limit)
+        case .postCopy:
+            // After the bulk pass (memory_iteration 1 is QEMU's initial sync, 2 the second pass).
+            p.postCopy = MigrationPolicy.PostCopy(switchAfter: .atIteration(2))
+            p.maxDowntimeMs = UInt64(budget.milliseconds)
+        case .adaptive(let f):
+            apply(f)
+            p.maxDowntimeMs = nil  // the controller sets it on the first sample
+        }
+        return p
+    }
+
+    public static func controller(for candidate: CandidatePolicy, budget: DowntimeBudget) -> AdaptiveController? {
+        switch candidate {
+        case .adaptive(let f):
+            return AdaptiveController(budget: budget, features: f)
+        case .plainPreCopy(let limit):
+            return AdaptiveController(configuration: .init(budget: budget, features: .none, initialDowntimeMs: limit))
+        case .autoConverge(let s, let limit):
+            return AdaptiveController(configuration: .init(
+                budget: budget, features: MigrationFeatures(autoConverge: s), initialDowntimeMs: limit))
+        case .xbzrle(let cache, let limit):
+            return AdaptiveController(configuration: .init(
+                budget: budget, features: MigrationFeatures(xbzrleCacheBytes: cache), initialDowntimeMs: limit))
+        case .postCopy:
+            return nil
+        }
+    }
+}
+
+/// Before a migration: measures the guest, predicts every allowed policy and
+/// says go or no-go (P2), and maps the choice to a `MigrationPolicy` and a
+/// controller for `Migrator`.
+public struct MigrationPlanner: Sendable {
+    public var predictor: Predictor
+    public var probe: WorkloadProbe
+
+    public init(predictor: Predictor = Predictor(), probe: WorkloadProbe = WorkloadProbe()) {
+        self.predictor = predictor
+        self.probe = probe
+    }
+
+    /// Measures memory size, dirty rate and working set of the running `domain`.
+    public func measureWorkload(of domain: Domain) async throws -> MeasuredWorkload {
+        let memory = try await domain.memoryInfo()
+        let short = try await domain.measureDirtyRate(seconds: probe.shortSeconds, mode: probe.mode)
+        var long: DirtyRateMeasurement?
+        if probe.longSeconds > probe.shortSeconds {
+            long = try await domain.measureDirtyRate(seconds: probe.longSeconds, mode: probe.mode)
+        }
+        return MeasuredWorkload.derive(
+            domainName: domain.name, memory: memory, short: short, long: long, saturationShare: probe.saturationShare)
+    }
+
+    /// The plan for already measured inputs (pure).
+    public func plan(
+        _ measured: MeasuredWorkload, link: LinkEstimate, budget: DowntimeBudget, options: MigrationFeatures
+    ) -> MigrationPlan {
+        let recommendation = predictor.recommend(workload: measured.workload, link: link, budget: budget, options: options)
+        return MigrationPlan(measured: measured, link: link, budget: budget, options: options, recommendation: recommendation)
+    }
+
+    /// Measures `domain` and plans its migration.
+    public func plan(
+        domain: Domain, link: LinkEstimate, budget: DowntimeBudget, options: MigrationFeatures
+    ) async throws -> MigrationPlan {
+        plan(try await measureWorkload(of: domain), link: link, budget: budget, options: options)
+    }
+
+    /// Measures `domain` and answers go/no-go with every candidate's prediction.
+    public func predict(
+        domain: Domain, link: LinkEstimate, budget: DowntimeBudget, options: MigrationFeatures
+    ) async throws -> Recommendation {
+        try await plan(domain: domain, link: link, budget: budget, options: options).recommendation
+    }
+}
