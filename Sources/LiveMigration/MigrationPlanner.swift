@@ -91,17 +91,28 @@ public struct MigrationPlan: Sendable, Equatable, Codable {
     /// link cap becomes the `bandwidth` parameter.
     public func policy(for candidate: CandidatePolicy? = nil, base: MigrationPolicy = MigrationPolicy()) -> MigrationPolicy? {
         guard let candidate = candidate ?? recommendation.chosen?.policy else { return nil }
-        return Self.policy(for: candidate, budget: budget, link: link, base: base)
+        var p = Self.policy(for: candidate, budget: budget, link: link, base: base)
+        // Post-copy allowed by the user stays available as the controller's last lever.
+        if options.postCopyAllowed, p.postCopy == nil { p.postCopy = MigrationPolicy.PostCopy() }
+        return p
     }
 
     /// The controller that steers `candidate` (the chosen one by default):
     /// `AdaptiveController` for the adaptive policy (starting low) and for the
     /// fixed-limit policies (starting at their limit, so it only raises within
     /// the budget or aborts when the budget can't be met); nil for post-copy,
-    /// whose switch the policy schedules.
+    /// whose switch the policy schedules. When the options allow post-copy,
+    /// the controller may switch to it (instead of aborting) on a stall or to
+    /// meet its time goal.
     public func controller(for candidate: CandidatePolicy? = nil) -> AdaptiveController? {
-        guard let candidate = candidate ?? recommendation.chosen?.policy else { return nil }
-        return Self.controller(for: candidate, budget: budget)
+        guard let candidate = candidate ?? recommendation.chosen?.policy,
+              var controller = Self.controller(for: candidate, budget: budget) else { return nil }
+        if options.postCopyAllowed, !controller.configuration.features.postCopyAllowed {
+            var config = controller.configuration
+            config.features.postCopyAllowed = true
+            controller = AdaptiveController(configuration: config)
+        }
+        return controller
     }
 
     public static func policy(

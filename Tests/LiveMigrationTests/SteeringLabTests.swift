@@ -1,0 +1,141 @@
+import Foundation
+import Logging
+import MigrationModel
+import Testing
+
+@testable import LiveMigration
+
+/// Predict-and-steer on real lab guests: dirty-rate measurement, go/no-go, and
+/// an `AdaptiveController`-steered migration of a guest that dirties memory
+/// faster than the capped link.
+@Suite(.serialized, .enabled(if: labEnabled, "set LIVCLOUD_LAB=1 to run against the two-host lab"))
+struct SteeringLabTests {
+    static let mib = 1_048_576.0
+
+    @Test func dirtyRateOfADirtyingGuestIsRoughlyWhatItDirties() async throws {
+        let lab = try await Lab.shared()
+        let name = "steer-rate"
+        let rate = 16.0
+        try await lab.startGuest(name, dirtyMiBPerSecond: Int(rate), wssMiB: 64)
+        defer { lab.destroyGuestNow(name) }
+        let domain = try await lab.connection("a").domain(named: name)
+
+        let memory = try await domain.memoryInfo()
+        #expect(memory.maximumBytes == 128 << 20)
+
+        let clock = ContinuousClock()
+        let start = clock.now
+        let m = try await domain.measureDirtyRate(seconds: 2)
+        let waited = start.duration(to: clock.now)
+        #expect(m.periodSeconds == 2)
+        // The guest writes one byte per 4 KiB page; page sampling sees 512 pages per GiB,
+        // so the band is generous.
+        let measured = m.bytesPerSecond / Self.mib
+        #expect(measured >= 0.5 * rate && measured <= 2 * rate, "measured \(measured) MiB/s for a guest dirtying \(rate) MiB/s")
+        #expect(waited >= .seconds(2) && waited < .seconds(8), "waited \(waited) for a 2 s calculation")
+        lab.logger.info("dirty rate of a \(rate) MiB/s guest: \(m.mebibytesPerSecond) MiB/s over \(m.periodSeconds) s (\(m.mode ?? "?")), waited \(waited)")
+    }
+
+    @Test func predictOnAnIdleGuestSaysGo() async throws {
+        let lab = try await Lab.shared()
+        let name = "steer-idle"
+        try await lab.startGuest(name, dirtyMiBPerSecond: 0)
+        defer { lab.destroyGuestNow(name) }
+        let domain = try await lab.connection("a").domain(named: name)
+
+        let plan = try await MigrationPlanner().plan(
+            domain: domain, link: .cap(mebibytesPerSecond: 32), budget: DowntimeBudget(milliseconds: 300),
+            options: MigrationFeatures(xbzrleCacheBytes: 64 << 20))
+        let rec = plan.recommendation
+        #expect(plan.workload.memoryBytes == 128 << 20)
+        #expect(plan.workload.dirtyRateBytesPerSecond < 4 * Self.mib, "idle guest measured at \(plan.workload.dirtyRateBytesPerSecond / Self.mib) MiB/s")
+        #expect(rec.go, "\(rec.reasons)")
+        let chosen = try #require(rec.chosen)
+        #expect(chosen.point.converges)
+        #expect((chosen.point.downtimeMs ?? .infinity) <= 300)
+        // 128 MiB over a 32 MiB/s cap takes at least ~4 s minus zero pages; the model must not be wildly off.
+        let total = try #require(chosen.point.totalSeconds)
+        #expect(total > 1 && total < 10, "predicted \(total) s")
+        #expect(rec.reasons.first?.hasPrefix("Go:") == true)
+        let policy = try #require(plan.policy())
+        #expect(policy.maxBandwidthMiBps == 32)
+    }
+
+    @Test func adaptiveControllerSteersACappedOverDirtyingGuest() async throws {
+        let lab = try await Lab.shared()
+        let name = "steer-capped"
+        try await lab.startGuest(name, dirtyMiBPerSecond: 40, wssMiB: 64)
+        defer { lab.destroyGuestNow(name) }
+        let source = try await lab.connection("a")
+        let domain = try await source.domain(named: name)
+
+        let cap = 10.0
+        let budget = DowntimeBudget(milliseconds: 300)
+        let plan = try await MigrationPlanner().plan(
+            domain: domain, link: .cap(mebibytesPerSecond: cap), budget: budget,
+            options: MigrationFeatures(xbzrleCacheBytes: 64 << 20, postCopyAllowed: true))
+        let measured = plan.workload.dirtyRateBytesPerSecond / Self.mib
+        #expect(measured > cap, "a 40 MiB/s guest measured at \(measured) MiB/s")
+        let rec = plan.recommendation
+        // Plain pre-copy cannot converge when the guest out-dirties the link.
+        #expect(rec.candidates.first { $0.policy == .qemuDefault }?.point.converges == false)
+        #expect(rec.go, "\(rec.reasons)")
+        // Run LivCloud's adaptive candidate whatever was chosen, so the controller steers.
+        let adaptive = CandidatePolicy.adaptive(plan.options)
+        let prediction = try #require(plan.prediction(for: adaptive))
+        let policy = try #require(plan.policy(for: adaptive, base: MigrationPolicy(stallTimeoutSeconds: 60)))
+        #expect(policy.maxBandwidthMiBps == UInt64(cap))
+        #expect(policy.xbzrleCacheBytes == 64 << 20 && policy.postCopy != nil && policy.maxDowntimeMs == nil)
+        let controller = try #require(plan.controller(for: adaptive))
+
+        let migration = Migrator(logger: lab.logger).migration(
+            of: domain, to: lab.status.b.uri, migrateURI: lab.status.b.migrateURI, policy: policy,
+            controller: controller, pollInterval: .milliseconds(500))
+        let events = EventLog()
+        let drain = events.collect(migration)
+        // A bound for the test only: the controller is expected to finish or abort long before.
+        let guardTask = Task {
+            try await Task.sleep(for: .seconds(120))
+            migration.abort(reason: "test time limit")
+        }
+        let outcome: Result<MigrationResult, any Error>
+        do {
+            outcome = .success(try await migration.run())
+        } catch {
+            outcome = .failure(error)
+        }
+        guardTask.cancel()
+        await drain.value
+
+        // Decisions are in the progress stream, each with a reason.
+        let decisions = events.decisions
+        #expect(!decisions.isEmpty)
+        #expect(decisions.allSatisfy { !$0.decision.reason.isEmpty })
+        #expect(decisions.contains { !$0.fromPolicy }, "no decision from the adaptive controller")
+        #expect(decisions.first { !$0.fromPolicy }?.decision.action == .setMaxDowntime(milliseconds: 50))
+        for d in decisions { lab.logger.info("decision at \(d.decision.atSeconds) s: \(d.decision.action): \(d.decision.reason)") }
+        #expect(!decisions.contains { $0.decision.reason.contains("test time limit") })
+
+        switch outcome {
+        case .success(let result):
+            #expect(result.placement.runningOn == .destination)
+            let w = try await lab.whereIs(name)
+            #expect(w.b == "running" && w.a != "running", "after completion: a=\(w.a) b=\(w.b)")
+            lab.logger.info("completed in \(result.wallClockSeconds) s (adaptive predicted \(prediction.point.totalSeconds ?? -1) s; chosen \(rec.chosen?.policy.name ?? "-"))")
+        case .failure(let error):
+            guard let error = error as? MigrationError, case .aborted(let reason, let placement, _) = error else {
+                Issue.record("expected completion or an abort with a reason, got \(error)")
+                return
+            }
+            #expect(!reason.isEmpty)
+            #expect(reason != "test time limit", "the controller neither finished nor aborted within 120 s")
+            #expect(placement.runningOn == .source)
+            let settled = try await lab.waitUntil(timeout: .seconds(20)) {
+                let w = try await lab.whereIs(name)
+                return w.a == "running" && w.b != "running" && w.b != "paused"
+            }
+            #expect(settled, "after the abort the guest must run on the source only")
+            lab.logger.info("aborted: \(reason)")
+        }
+    }
+}
