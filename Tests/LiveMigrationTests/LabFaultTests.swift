@@ -70,7 +70,7 @@ extension LabMigrationTests {
     @Test func tlsMigrationSucceedsAndPlainTextOffLoopbackIsRefused() async throws {
         let lab = try await Lab.shared()
         let name = "mig-tls"
-        try await lab.startGuest(name, dirtyMiBPerSecond: 8, wssMiB: 16)
+        try await lab.startGuest(name, dirtyMiBPerSecond: 4, wssMiB: 16)
         defer { lab.destroyGuestNow(name) }
         let source = try await lab.connection("a")
         let domain = try await source.domain(named: name)
@@ -84,12 +84,14 @@ extension LabMigrationTests {
 
         let tlsCreds = Locked<String?>(nil)
         let run = try await migrate(
-            lab, name, policy: MigrationPolicy(maxBandwidthMiBps: 8, tls: true), useTLSURI: true
+            lab, name, policy: MigrationPolicy(maxBandwidthMiBps: 32, tls: true), useTLSURI: true
         ) { event, _ in
-            guard case .progress = event, tlsCreds.withLock({ $0 }) == nil else { return }
+            // In pre-copy libvirt has set QEMU's migration parameters (not yet during setup).
+            guard case .progress(let p) = event, p.phase == .precopy, tlsCreds.withLock({ $0 }) == nil else { return }
             let out = try? await Lab.run("/usr/bin/virsh", [
                 "-c", lab.status.a.uri, "qemu-monitor-command", name, "{\"execute\":\"query-migrate-parameters\"}",
-            ])
+            ], allowFailure: true)
+            lab.logger.info("query-migrate-parameters: \(String(decoding: out ?? Data(), as: UTF8.self))")
             let params = out.flatMap { try? JSONSerialization.jsonObject(with: $0) as? [String: Any] }?["return"] as? [String: Any]
             tlsCreds.withLock { $0 = params?["tls-creds"] as? String ?? "" }
         }

@@ -83,29 +83,57 @@ final class Lab: Sendable {
     /// Runs a process on its own thread (never blocking the cooperative pool); stdout on success.
     static func run(_ executable: String, _ arguments: [String], allowFailure: Bool = false) async throws -> Data {
         try await BlockingExecutor.run("lab-process") {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: executable)
-            process.arguments = arguments
-            let errFile = FileManager.default.temporaryDirectory
-                .appendingPathComponent("livcloud-labtest-\(UUID().uuidString).err")
-            _ = FileManager.default.createFile(atPath: errFile.path, contents: nil)
-            defer { try? FileManager.default.removeItem(at: errFile) }
-            let errHandle = try FileHandle(forWritingTo: errFile)
-            defer { try? errHandle.close() }
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = errHandle
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
-            let data = out.fileHandleForReading.readDataToEndOfFile()
-            process.waitUntilExit()
-            if process.terminationStatus != 0 && !allowFailure {
-                throw LabCommandError(
-                    arguments: [executable] + arguments, status: process.terminationStatus,
-                    stderr: (try? String(contentsOf: errFile, encoding: .utf8)) ?? "")
+            let (status, data, stderr) = try spawnAndWait(executable, arguments)
+            if status != 0 && !allowFailure {
+                throw LabCommandError(arguments: [executable] + arguments, status: status, stderr: stderr)
             }
             return data
         }
+    }
+
+    /// posix_spawn + waitpid: reaps its own child directly. (Foundation's
+    /// `Process.waitUntilExit` was seen to miss a child's exit in this test
+    /// process, leaving a zombie and a hung test.)
+    static func spawnAndWait(_ executable: String, _ arguments: [String], captureStdout: Bool = true) throws -> (Int32, Data, String) {
+        let errPath = FileManager.default.temporaryDirectory
+            .appendingPathComponent("livcloud-labtest-\(UUID().uuidString).err").path
+        defer { unlink(errPath) }
+        var pipeFDs: [Int32] = [-1, -1]
+        guard pipe(&pipeFDs) == 0 else { throw LabCommandError(arguments: [executable], status: -1, stderr: "pipe failed") }
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        if captureStdout {
+            posix_spawn_file_actions_adddup2(&actions, pipeFDs[1], 1)
+        } else {
+            posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        }
+        posix_spawn_file_actions_addopen(&actions, 2, errPath, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addclose(&actions, pipeFDs[0])
+        posix_spawn_file_actions_addclose(&actions, pipeFDs[1])
+        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid: pid_t = 0
+        let rc = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+        close(pipeFDs[1])
+        guard rc == 0 else {
+            close(pipeFDs[0])
+            throw LabCommandError(arguments: [executable] + arguments, status: -1, stderr: "posix_spawn: \(rc)")
+        }
+        var data = Data()
+        var buffer = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = read(pipeFDs[0], &buffer, buffer.count)
+            if n > 0 { data.append(contentsOf: buffer[0..<n]) } else if n == 0 || errno != EINTR { break }
+        }
+        close(pipeFDs[0])
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) < 0 && errno == EINTR {}
+        let exited = (status & 0x7f) == 0
+        let code = exited ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        let stderr = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        return (code, data, stderr)
     }
 
     static func runLab(_ arguments: [String]) async throws -> Data {
@@ -143,14 +171,9 @@ final class Lab: Sendable {
     /// Synchronous cleanup for `defer` (which cannot await): the guest is gone
     /// on both hosts before the test returns, even when it failed.
     func destroyGuestNow(_ name: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
-        process.arguments = [Lab.packageRoot.appendingPathComponent("Lab/lab").path, "guest", "destroy", name]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return }
-        process.waitUntilExit()
+        _ = try? Lab.spawnAndWait(
+            "/bin/bash", [Lab.packageRoot.appendingPathComponent("Lab/lab").path, "guest", "destroy", name],
+            captureStdout: false)
     }
 
     func heartbeats(_ name: String) async throws -> Int {
