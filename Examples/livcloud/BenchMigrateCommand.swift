@@ -17,7 +17,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
             the same virDomainMigrateToURI3 call with LIVE|PEER2PEER(|ABORT_ON_ERROR)); \
             nova = NovaStyleController (downtime steps 50→500 ms over 75 s/GiB, completion timeout \
             800 s/GiB then force-complete by pausing; Nova counts small guests as 2 GiB); \
-            adaptive = LivCloud: measure, Predictor.recommend, run the chosen policy with AdaptiveController. \
+            adaptive = LivCloud: measure, Predictor.recommend, run the chosen features steered by AdaptiveController (MigrationPlan.steered). \
             A run that has not completed at --time-limit is aborted and counted as a failure.
             """)
 
@@ -101,10 +101,10 @@ struct BenchMigrateCommand: AsyncParsableCommand {
             // Until the second step (at 75 s/GiB × data) Nova's limit is its first step.
             predictedCandidate = .plainPreCopy(downtimeLimitMs: Double(nova.steps.first?.downtimeMs ?? 50))
         case .adaptive:
-            predictedCandidate = plan.recommendation.chosen?.policy ?? .adaptive(options)
-            if plan.recommendation.go, let p = plan.policy(base: migrationPolicy) {
+            predictedCandidate = plan.steered ?? .adaptive(options)
+            if plan.recommendation.go, let p = plan.policy(for: predictedCandidate, base: migrationPolicy) {
                 migrationPolicy = p
-                controller = plan.controller()
+                controller = plan.controller(for: predictedCandidate)
             }
         }
         let prediction = plan.prediction(for: predictedCandidate)

@@ -74,6 +74,8 @@ struct PredictCommand: AsyncParsableCommand {
                 var go: Bool
                 var marginal: Bool
                 var chosen: String?
+                /// What LivCloud would run: the chosen features steered by AdaptiveController.
+                var runs: String?
                 var reasons: [String]
                 var notes: [String]
                 var plan: MigrationPlan
@@ -83,7 +85,7 @@ struct PredictCommand: AsyncParsableCommand {
             let rec = plan.recommendation
             let out = Output(
                 domain: domain, go: rec.go, marginal: rec.marginal, chosen: rec.chosen?.policy.name,
-                reasons: rec.reasons, notes: notes + plan.measured.notes, plan: plan)
+                runs: plan.steered?.name, reasons: rec.reasons, notes: notes + plan.measured.notes, plan: plan)
             print(String(decoding: try encoder.encode(out), as: UTF8.self))
         } else {
             print(Self.render(plan, notes: notes))
@@ -105,6 +107,13 @@ struct PredictCommand: AsyncParsableCommand {
         for note in notes + plan.measured.notes { lines.append("  note: \(note)") }
         lines.append("")
         for reason in rec.reasons { lines.append("- \(reason)") }
+        if let steered = plan.steered, let p = plan.prediction(for: steered) ?? Optional(
+            Predictor().predict(steered, workload: w, link: plan.link, budget: plan.budget)) {
+            lines.append("")
+            lines.append("LivCloud runs: \(steered.name), steered by AdaptiveController (starts at "
+                + "\(Int(AdaptiveController.Configuration.defaultInitialDowntimeMs(budget: plan.budget))) ms, raises within the budget "
+                + "only on a stall)" + (p.point.totalSeconds.map { String(format: ": ~%.1f s", $0) } ?? ": does not converge by itself"))
+        }
         lines.append("")
         lines.append("  candidate                                         conv  total s (band)          downtime ms (band)   MiB sent")
         for p in rec.candidates {

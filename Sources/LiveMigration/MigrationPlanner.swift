@@ -81,6 +81,22 @@ public struct MigrationPlan: Sendable, Equatable, Codable {
 
     public var workload: MigrationWorkload { measured.workload }
 
+    /// What LivCloud runs for the chosen policy: the chosen start-time features
+    /// (XBZRLE, auto-converge; post-copy when the options allow it) steered by
+    /// `AdaptiveController`, which starts with a low downtime limit and raises it
+    /// within the budget only on a stall. Post-copy after one pass stays as is.
+    /// Nil on no-go.
+    public var steered: CandidatePolicy? {
+        guard let chosen = recommendation.chosen?.policy else { return nil }
+        let post = options.postCopyAllowed
+        switch chosen {
+        case .plainPreCopy: return .adaptive(MigrationFeatures(postCopyAllowed: post))
+        case .autoConverge(let s, _): return .adaptive(MigrationFeatures(autoConverge: s, postCopyAllowed: post))
+        case .xbzrle(let cache, _): return .adaptive(MigrationFeatures(xbzrleCacheBytes: cache, postCopyAllowed: post))
+        case .postCopy, .adaptive: return chosen
+        }
+    }
+
     /// The prediction for `candidate` (from the recommendation's candidates).
     public func prediction(for candidate: CandidatePolicy) -> PolicyPrediction? {
         recommendation.candidates.first { $0.policy == candidate }
