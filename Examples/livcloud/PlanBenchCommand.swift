@@ -119,7 +119,7 @@ struct PlanBenchCommand: AsyncParsableCommand {
                 + "Phase 1 runs the rule to the end: \(r.phase1Moves) moves, cost \(sig(end)); the local-search result is "
                 + "\(String(format: "%.3f", r.mine.finalCost / end)) × that.")
         }
-        print("Repetitions: \(repetitions) (reference runs that hit the time limit: 1). Problem construction (not timed above): "
+        print("Repetitions: \(repetitions) per planner; a reference run that hits the time limit is not repeated. Problem construction (not timed above): "
             + rows.map { "\($0.scenario) \(fmt($0.buildSeconds)) s" }.joined(separator: ", ") + ".")
     }
 
