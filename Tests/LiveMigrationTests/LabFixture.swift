@@ -30,6 +30,48 @@ struct LabStatus: Decodable, Sendable {
     var b: LabHost { hosts["b"]! }
 }
 
+/// One lab guest at a time across every lab suite of this test process:
+/// suites run in parallel with each other, but two suites migrating to the
+/// same destination port, or one killing a daemon or blocking a port while
+/// another migrates, would break each other. `startGuest` takes the lease,
+/// `destroyGuestNow` (the tests' `defer`) gives it back.
+final class LabLease: @unchecked Sendable {
+    private let lock = NSLock()
+    private var holder: String?
+    private var waiters: [(String, CheckedContinuation<Void, Never>)] = []
+
+    func acquire(for name: String) async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            lock.lock()
+            if holder == nil {
+                holder = name
+                lock.unlock()
+                c.resume()
+            } else {
+                waiters.append((name, c))
+                lock.unlock()
+            }
+        }
+    }
+
+    func release(from name: String) {
+        lock.lock()
+        guard holder == name else {
+            lock.unlock()
+            return
+        }
+        if waiters.isEmpty {
+            holder = nil
+            lock.unlock()
+        } else {
+            let (next, c) = waiters.removeFirst()
+            holder = next
+            lock.unlock()
+            c.resume()
+        }
+    }
+}
+
 /// The two-host lab (`Lab/lab`), brought up once per test process. `up` is
 /// idempotent, so a lab left over from a crashed run is reused; `down` is the
 /// test runner script's job.
@@ -48,6 +90,7 @@ final class Lab: Sendable {
     }()
 
     private static let setup = Task { try await Lab.bringUp() }
+    static let lease = LabLease()
     static func shared() async throws -> Lab { try await setup.value }
 
     let status: LabStatus
@@ -155,13 +198,19 @@ final class Lab: Sendable {
         _ name: String, on host: String = "a", dirtyMiBPerSecond: Int = 0, wssMiB: Int? = nil,
         diskMiB: Int = 0, persistent: Bool = false
     ) async throws -> [String: Any] {
+        await Lab.lease.acquire(for: name)
         _ = try? await lab("guest", "destroy", name)  // leftover of a crashed run
         var args = ["guest", "start", name, "--host", host, "--mem-mib", "128", "--dirty-mib-per-s", "\(dirtyMiBPerSecond)"]
         if let wssMiB { args += ["--wss-mib", "\(wssMiB)"] }
         if diskMiB > 0 { args += ["--disk-mib", "\(diskMiB)"] }
         args.append(persistent ? "--persistent" : "--transient")
-        let data = try await Lab.runLab(args)
-        return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        do {
+            let data = try await Lab.runLab(args)
+            return (try JSONSerialization.jsonObject(with: data) as? [String: Any]) ?? [:]
+        } catch {
+            destroyGuestNow(name)  // gives the lease back
+            throw error
+        }
     }
 
     func destroyGuest(_ name: String) async {
@@ -174,6 +223,7 @@ final class Lab: Sendable {
         _ = try? Lab.spawnAndWait(
             "/bin/bash", [Lab.packageRoot.appendingPathComponent("Lab/lab").path, "guest", "destroy", name],
             captureStdout: false)
+        Lab.lease.release(from: name)
     }
 
     func heartbeats(_ name: String) async throws -> Int {
