@@ -9,6 +9,7 @@
 //   MigrationModel           pure pre-copy model: prediction, simulation, steering
 //   LiveMigration            libvirt connections, domains, migrate-to-URI3, monitor
 //   Relocation               traffic-driven relocation planning across data centres
+//   RelocationExecution      runs a relocation plan's moves as live migrations
 import PackageDescription
 
 let package = Package(
@@ -20,6 +21,7 @@ let package = Package(
         .library(name: "MigrationModel", targets: ["MigrationModel"]),
         .library(name: "LiveMigration", targets: ["LiveMigration"]),
         .library(name: "Relocation", targets: ["Relocation"]),
+        .library(name: "RelocationExecution", targets: ["RelocationExecution"]),
         .executable(name: "host-audit", targets: ["host-audit"]),
         .executable(name: "livcloud", targets: ["livcloud"]),
     ],
@@ -53,6 +55,11 @@ let package = Package(
             ]
         ),
         .target(name: "Relocation", dependencies: [.product(name: "Logging", package: "swift-log")]),
+        // Glue: executes a relocation plan's moves as live migrations.
+        .target(
+            name: "RelocationExecution",
+            dependencies: ["Relocation", "LiveMigration", .product(name: "Logging", package: "swift-log")]
+        ),
         .executableTarget(
             name: "host-audit",
             dependencies: [
@@ -65,6 +72,7 @@ let package = Package(
             name: "livcloud",
             dependencies: [
                 "HostProbe", "HostCapabilities", "MigrationModel", "LiveMigration", "Relocation",
+                "RelocationExecution",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -73,7 +81,10 @@ let package = Package(
         .testTarget(name: "HostProbeTests", dependencies: ["HostProbe"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HostCapabilitiesTests", dependencies: ["HostCapabilities", "HostProbe"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MigrationModelTests", dependencies: ["MigrationModel"]),
-        .testTarget(name: "LiveMigrationTests", dependencies: ["LiveMigration", "HostCapabilities", "HostProbe"]),
+        .testTarget(
+            name: "LiveMigrationTests",
+            dependencies: ["LiveMigration", "HostCapabilities", "HostProbe", "Relocation", "RelocationExecution"]
+        ),
         .testTarget(name: "RelocationTests", dependencies: ["Relocation"]),
         .testTarget(name: "ExampleTests", dependencies: ["HostProbe"]),
     ]
