@@ -1,6 +1,8 @@
 import ArgumentParser
 import Foundation
+import Logging
 import Relocation
+import RelocationExecution
 
 /// `livcloud plan`: traffic-driven relocation plan across data centres.
 struct PlanCommand: AsyncParsableCommand {
@@ -30,6 +32,41 @@ struct PlanCommand: AsyncParsableCommand {
     @Option(help: "Stop after this many moves.") var maxMoves: Int?
     @Option(help: "Stop after this many seconds.") var timeLimit: Double?
     @Flag(help: "Print the plan(s) as JSON.") var json = false
+    @Flag(help: "Carry out the (last) plan as live migrations; needs --dc-uri for every data centre a move touches.")
+    var execute = false
+    @Option(name: .customLong("dc-uri"), help: "DC=URI: the libvirt URI of a data centre's host (repeatable).")
+    var dcURIs: [String] = []
+    @Option(name: .customLong("migrate-uri"), help: "URI=DATA_URI: migration data URI for a destination libvirt URI (repeatable).")
+    var migrateURIs: [String] = []
+
+    func validate() throws {
+        if execute && planner == .both { throw ValidationError("--execute needs one planner, not 'both'.") }
+        for pair in dcURIs + migrateURIs where !pair.contains("=") {
+            throw ValidationError("'\(pair)' is not of the form KEY=VALUE.")
+        }
+    }
+
+    static func pairs(_ list: [String]) -> [String: String] {
+        Dictionary(list.map { pair in
+            let parts = pair.split(separator: "=", maxSplits: 1).map(String.init)
+            return (parts[0], parts.count > 1 ? parts[1] : "")
+        }, uniquingKeysWith: { _, last in last })
+    }
+
+    /// Executes `plan` through the migration layer and prints what was done.
+    func executePlan(_ plan: RelocationPlan) async throws {
+        let uris = Dictionary(uniqueKeysWithValues: Self.pairs(dcURIs).map { (DataCentreID($0.key), $0.value) })
+        let dataURIs = Self.pairs(migrateURIs)
+        let logger = Logger(label: "livcloud.plan")
+        let executor = LiveMigrationMoveExecutor(logger: logger, migrateURI: { dataURIs[$0] })
+        let report = try await PlanExecutor(uris: uris, executor: executor, logger: logger).execute(plan)
+        for move in report.completed { print("moved \(move.vm): \(move.from) -> \(move.to)") }
+        if let failure = report.failure {
+            print("failed at move \(failure.index + 1) (\(failure.move.vm)): \(failure.error)")
+            print("not attempted: \(report.notAttempted.count) move(s)")
+            throw ExitCode.failure
+        }
+    }
 
     func run() async throws {
         let problem = try PlanInput.load(topology: topology, traffic: traffic)
@@ -48,6 +85,7 @@ struct PlanCommand: AsyncParsableCommand {
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
             let data = try encoder.encode(Output(costFunction: cost.summary, plans: plans))
             print(String(decoding: data, as: UTF8.self))
+            if execute, let plan = plans.last { try await executePlan(plan) }
             return
         }
         print("\(problem.vmCount) VMs, \(problem.dataCentreCount) data centres, \(problem.topology.links.count) links")
@@ -59,5 +97,6 @@ struct PlanCommand: AsyncParsableCommand {
                 print("  \(i + 1). \(move.vm): \(move.from) -> \(move.to)  cost after \(move.costAfter)")
             }
         }
+        if execute, let plan = plans.last { try await executePlan(plan) }
     }
 }

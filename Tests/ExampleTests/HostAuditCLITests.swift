@@ -16,7 +16,7 @@ struct HostAuditCLITests {
     /// `swift test` builds the executables into the same products directory as
     /// the test bundle: look next to the running test binary first, then in
     /// the package's build directories (newest first).
-    static func executable() throws -> URL {
+    static func executable(_ name: String = "host-audit") throws -> URL {
         let fm = FileManager.default
         var candidates: [URL] = []
         let starts = [CommandLine.arguments.first.map { URL(fileURLWithPath: $0) }, Bundle.main.executableURL]
@@ -24,18 +24,18 @@ struct HostAuditCLITests {
             var directory = start.resolvingSymlinksInPath().deletingLastPathComponent()
             // The runner may sit inside a bundle directory (…/debug/X.xctest/…): walk up a few levels.
             for _ in 0..<4 {
-                candidates.append(directory.appendingPathComponent("host-audit"))
+                candidates.append(directory.appendingPathComponent(name))
                 directory.deleteLastPathComponent()
             }
         }
         if let entries = try? fm.contentsOfDirectory(atPath: packageRoot.path) {
             let built = entries.filter { $0.hasPrefix(".build") }.flatMap { dir in
-                ["debug", "release"].map { packageRoot.appendingPathComponent("\(dir)/\($0)/host-audit") }
+                ["debug", "release"].map { packageRoot.appendingPathComponent("\(dir)/\($0)/\(name)") }
             }
             candidates.append(contentsOf: built.sorted { modified($0) > modified($1) })
         }
         let found = candidates.first { fm.isExecutableFile(atPath: $0.path) }
-        return try #require(found, "host-audit not found; looked at \(candidates.map(\.path))")
+        return try #require(found, "\(name) not found; looked at \(candidates.map(\.path))")
     }
 
     static func modified(_ url: URL) -> Date {
@@ -49,19 +49,19 @@ struct HostAuditCLITests {
     }
 
     /// Runs host-audit; stdout and stderr go to temporary files so neither pipe can fill up and block.
-    static func run(_ arguments: [String]) throws -> Run {
+    static func run(_ arguments: [String], executable name: String = "host-audit") throws -> Run {
         let fm = FileManager.default
         let base = fm.temporaryDirectory.appendingPathComponent("host-audit-run-\(UUID().uuidString)")
         let outURL = base.appendingPathExtension("out"), errURL = base.appendingPathExtension("err")
-        fm.createFile(atPath: outURL.path, contents: nil)
-        fm.createFile(atPath: errURL.path, contents: nil)
+        _ = fm.createFile(atPath: outURL.path, contents: nil)
+        _ = fm.createFile(atPath: errURL.path, contents: nil)
         defer {
             try? fm.removeItem(at: outURL)
             try? fm.removeItem(at: errURL)
         }
         let out = try FileHandle(forWritingTo: outURL), err = try FileHandle(forWritingTo: errURL)
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try executable(name)
         process.arguments = arguments
         process.standardOutput = out
         process.standardError = err
