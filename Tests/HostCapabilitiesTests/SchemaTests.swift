@@ -130,7 +130,7 @@ struct SchemaTests {
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", script] + pairs + [Self.capabilitiesSchema.path, badURL.path]
         let output = directory.appendingPathComponent("out.txt")
-        fm.createFile(atPath: output.path, contents: nil)
+        _ = fm.createFile(atPath: output.path, contents: nil)
         let handle = try FileHandle(forWritingTo: output)
         process.standardOutput = handle
         process.standardError = handle
