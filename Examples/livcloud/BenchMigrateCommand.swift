@@ -34,6 +34,8 @@ struct BenchMigrateCommand: AsyncParsableCommand {
     @Option(help: "Abort and count as failure after this many seconds.") var timeLimit: Double = 120
     @Flag(help: "Let the adaptive policy use post-copy.") var allowPostCopy = false
     @Option(help: "Workload label copied into the JSON.") var workload: String = ""
+    @Option(help: "Progress poll interval, seconds (the controllers' first limit is applied at the first poll).")
+    var pollInterval: Double = 0.2
 
     struct DecisionOut: Encodable {
         var at_s: Double
@@ -68,6 +70,8 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         var iterations: Int?
         var wall_s: Double
         var mean_memory_bps: Double?
+        /// `memory_bps` of the completed job: the link rate the job saw.
+        var completed_memory_bps: Double?
         var running_on: String
         var total_error_pct: Double?
         var decisions: [DecisionOut]
@@ -130,7 +134,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
 
         let migration = Migrator(logger: logger).migration(
             of: dom, to: to, migrateURI: migrateUri, policy: migrationPolicy, controller: controller,
-            destination: destination, pollInterval: .milliseconds(500))
+            destination: destination, pollInterval: .milliseconds(Int(pollInterval * 1000)))
         let bps = BenchBox(values: [Double]())
         let decisions = BenchBox(values: [DecisionOut]())
         let drain = Task {
@@ -167,6 +171,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
                 out.bytes = s.dataBytesSent.map { Double($0) }
                 out.memory_bytes = s.memoryBytesSent.map { Double($0) }
                 out.iterations = s.iterations
+                out.completed_memory_bps = s.raw.memoryBytesPerSecond.map { Double($0) }
             }
         } catch let error as MigrationError {
             out.outcome = "\(error)"

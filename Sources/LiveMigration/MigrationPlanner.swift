@@ -109,7 +109,9 @@ public struct MigrationPlan: Sendable, Equatable, Codable {
         guard let candidate = candidate ?? recommendation.chosen?.policy else { return nil }
         var p = Self.policy(for: candidate, budget: budget, link: link, base: base)
         // Post-copy allowed by the user stays available as the controller's last lever.
-        if options.postCopyAllowed, p.postCopy == nil { p.postCopy = MigrationPolicy.PostCopy() }
+        if options.postCopyAllowed, p.postCopy == nil {
+            p.postCopy = MigrationPolicy.PostCopy(bandwidthMiBps: p.maxBandwidthMiBps)
+        }
         return p
     }
 
@@ -165,6 +167,11 @@ public struct MigrationPlan: Sendable, Equatable, Codable {
         case .adaptive(let f):
             apply(f)
             p.maxDowntimeMs = nil  // the controller sets it on the first sample
+        }
+        // QEMU does not apply the pre-copy cap after the switch to post-copy
+        // (max-postcopy-bandwidth 0 = unlimited): keep the cap there too.
+        if p.postCopy != nil, p.postCopy?.bandwidthMiBps == nil, let cap = p.maxBandwidthMiBps {
+            p.postCopy?.bandwidthMiBps = cap
         }
         return p
     }

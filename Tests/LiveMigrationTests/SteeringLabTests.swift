@@ -139,3 +139,81 @@ struct SteeringLabTests {
         }
     }
 }
+
+/// The planner's pure parts: deriving the model input from two dirty-rate
+/// periods and mapping candidates to libvirt policies (no libvirt needed).
+struct SteeringPlanTests {
+    static let mib: UInt64 = 1 << 20
+    let memory = DomainMemoryInfo(maximumBytes: 128 << 20, currentBytes: 128 << 20, virtualCPUs: 1)
+
+    func measurement(_ mibps: Int64, over seconds: Int) -> DirtyRateMeasurement {
+        DirtyRateMeasurement(mebibytesPerSecond: mibps, periodSeconds: seconds, startTime: nil, mode: "page-sampling", waitedSeconds: Double(seconds))
+    }
+
+    @Test func saturatedLongPeriodGivesTheWorkingSet() {
+        // 40 MiB/s over 1 s; over 3 s only 64 MiB distinct (21 MiB/s): a 64 MiB working set.
+        let m = MeasuredWorkload.derive(domainName: "g", memory: memory, short: measurement(40, over: 1), long: measurement(21, over: 3))
+        #expect(m.workload.dirtyRateBytesPerSecond == 40 * 1_048_576)
+        #expect(m.workload.writableWorkingSetBytes == 63 * Self.mib)
+        #expect(m.workload.memoryBytes == 128 * Self.mib)
+    }
+
+    @Test func unsaturatedLongPeriodGivesTheAveragedRate() {
+        let m = MeasuredWorkload.derive(domainName: "g", memory: memory, short: measurement(6, over: 1), long: measurement(8, over: 3))
+        #expect(m.workload.dirtyRateBytesPerSecond == 8 * 1_048_576)
+        #expect(m.workload.writableWorkingSetBytes == nil)
+    }
+
+    @Test func idleGuestHasNoWorkingSetClaim() {
+        let m = MeasuredWorkload.derive(domainName: "g", memory: memory, short: measurement(0, over: 1), long: measurement(0, over: 3))
+        #expect(m.workload.dirtyRateBytesPerSecond == 0)
+        #expect(m.workload.writableWorkingSetBytes == nil)
+    }
+
+    func plan(dirty: Int64, cap: Double, postCopy: Bool) -> MigrationPlan {
+        let measured = MeasuredWorkload.derive(
+            domainName: "g", memory: memory, short: measurement(dirty, over: 1), long: measurement(dirty * 3 / 2 / 3, over: 3))
+        return MigrationPlanner().plan(
+            measured, link: .cap(mebibytesPerSecond: cap), budget: DowntimeBudget(milliseconds: 300),
+            options: MigrationFeatures(xbzrleCacheBytes: 64 << 20, postCopyAllowed: postCopy))
+    }
+
+    @Test func cappedPlanKeepsTheCapAfterTheSwitchToPostCopy() throws {
+        let p = plan(dirty: 40, cap: 10, postCopy: true)
+        #expect(p.recommendation.go)
+        let steered = try #require(p.steered)
+        let policy = try #require(p.policy(for: steered))
+        #expect(policy.maxBandwidthMiBps == 10)
+        #expect(policy.postCopy?.bandwidthMiBps == 10)
+        if case .adaptive = steered {
+            let c = try #require(p.controller(for: steered))
+            #expect(c.configuration.features.postCopyAllowed)
+            #expect(c.configuration.initialDowntimeMs == 50)
+            #expect(policy.maxDowntimeMs == nil)
+        }
+    }
+
+    @Test func fixedLimitCandidatesMapToTheirLibvirtKnobs() throws {
+        let budget = DowntimeBudget(milliseconds: 300)
+        let link = LinkEstimate.cap(mebibytesPerSecond: 10)
+        let x = MigrationPlan.policy(for: .xbzrle(cacheBytes: 32 << 20, downtimeLimitMs: 300), budget: budget, link: link)
+        #expect(x.xbzrleCacheBytes == 32 << 20 && x.maxDowntimeMs == 300 && x.postCopy == nil && x.maxBandwidthMiBps == 10)
+        let a = MigrationPlan.policy(for: .qemuAutoConverge, budget: budget, link: link)
+        #expect(a.autoConverge == MigrationPolicy.AutoConverge(initialPercent: 20, incrementPercent: 10))
+        let pc = MigrationPlan.policy(for: .postCopy, budget: budget, link: link)
+        #expect(pc.postCopy?.switchAfter == .atIteration(2) && pc.postCopy?.bandwidthMiBps == 10)
+        let measured = LinkEstimate(bytesPerSecond: 100 * 1_048_576, source: .measured)
+        #expect(MigrationPlan.policy(for: .qemuDefault, budget: budget, link: measured).maxBandwidthMiBps == nil)
+        #expect(MigrationPlan.controller(for: .postCopy, budget: budget) == nil)
+        #expect(MigrationPlan.controller(for: .qemuDefault, budget: budget)?.configuration.initialDowntimeMs == 300)
+    }
+
+    @Test func noGoPlanHasNoPolicy() {
+        // 40 MiB/s against 10 MiB/s with nothing allowed and a 300 ms budget: no-go.
+        let measured = MeasuredWorkload.derive(domainName: "g", memory: memory, short: measurement(40, over: 1), long: nil)
+        let p = MigrationPlanner().plan(measured, link: .cap(mebibytesPerSecond: 10), budget: DowntimeBudget(milliseconds: 300), options: .none)
+        #expect(!p.recommendation.go)
+        #expect(p.steered == nil && p.policy() == nil && p.controller() == nil)
+        #expect(p.recommendation.reasons.first?.hasPrefix("No-go") == true)
+    }
+}
