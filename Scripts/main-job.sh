@@ -36,7 +36,7 @@ echo "== 4. Prediction: will it converge, how long, how long paused?" >&2
 "$bin/livcloud" predict livcloud-demo --from "$src" --to "$dst" >&2
 
 echo "== 5. Live migration a -> b" >&2
-"$bin/livcloud" migrate livcloud-demo --from "$src" --to "$dst" --migrate-uri "tcp://127.0.0.1:$port" --json > "$work/result.json"
+"$bin/livcloud" migrate livcloud-demo --from "$src" --to "$dst" --migrate-uri "tcp://127.0.0.1:$port" --adaptive --json > "$work/result.json"
 cat "$work/result.json"
 # The heartbeat must go on at the destination: wait (with a deadline) for a
 # beat newer than the last one seen when the migration returned.

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import LiveMigration
 import Logging
+import MigrationModel
 
 /// `livcloud migrate`: one peer-to-peer live migration with LivCloud's
 /// policy, a live progress display on stderr and a summary (or one JSON object).
@@ -47,6 +48,9 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "Allow unencrypted migration over a non-loopback network.") var allowPlainText = false
     @Option(help: "Abort after this many seconds without progress (0 = never).") var stallTimeout: Double?
     @Option(help: "Progress poll interval, seconds.") var pollInterval: Double = 0.5
+    @Flag(help: "LivCloud's adaptive policy: measure the dirty rate, predict, refuse a no-go, else run the recommended features steered by the adaptive controller within --budget-ms.")
+    var adaptive = false
+    @Option(help: "Downtime budget for --adaptive, ms.") var budgetMs: Double = 300
     @Flag(help: "Print one JSON object on stdout at the end.") var json = false
     @Flag(help: "Log libvirt calls and decisions to stderr.") var verbose = false
 
@@ -86,6 +90,26 @@ struct MigrateCommand: AsyncParsableCommand {
         return p
     }
 
+    /// Measures, predicts and picks the policy and controller for --adaptive;
+    /// throws `AdaptiveNoGo` (the guest stays where it is) when the model says no.
+    func adaptivePlan(_ dom: Domain, base: MigrationPolicy, logger: Logger) async throws
+        -> (MigrationPolicy, (any MigrationController)?)
+    {
+        let memory = try await dom.memoryInfo()
+        let link: LinkEstimate = bandwidth.map { .cap(mebibytesPerSecond: Double($0)) }
+            ?? LinkEstimate(bytesPerSecond: PredictCommand.assumedLinkMiB * 1_048_576, source: .measured)
+        let options = MigrationFeatures(
+            xbzrleCacheBytes: min(1 << 30, memory.maximumBytes / 2), postCopyAllowed: postcopy)
+        let plan = try await MigrationPlanner().plan(
+            domain: dom, link: link, budget: DowntimeBudget(milliseconds: budgetMs), options: options)
+        for reason in plan.recommendation.reasons { logger.notice("prediction: \(reason)") }
+        if !json { FileHandle.standardError.write(Data((plan.recommendation.summary + "\n").utf8)) }
+        guard plan.recommendation.go, let candidate = plan.steered,
+              let policy = plan.policy(for: candidate, base: base)
+        else { throw AdaptiveNoGo(reasons: plan.recommendation.reasons) }
+        return (policy, plan.controller(for: candidate))
+    }
+
     static func pair(_ text: String, _ option: String) throws -> (Double, Double) {
         let parts = text.split(separator: ":")
         guard parts.count == 2, let a = Double(parts[0]), let b = Double(parts[1]), a >= 0, b >= 0 else {
@@ -108,8 +132,13 @@ struct MigrateCommand: AsyncParsableCommand {
             let source = try await Connection.open(from, logger: logger)
             let dom = try await source.domain(named: domain)
             sourceDomain = dom
+            var chosenPolicy = policy
+            var controller: (any MigrationController)?
+            if adaptive {
+                (chosenPolicy, controller) = try await adaptivePlan(dom, base: policy, logger: logger)
+            }
             let migration = Migrator(logger: logger).migration(
-                of: dom, to: to, migrateURI: migrateUri, policy: policy,
+                of: dom, to: to, migrateURI: migrateUri, policy: chosenPolicy, controller: controller,
                 pollInterval: .milliseconds(Int64((pollInterval * 1000).rounded())))
 
             signal(SIGINT, SIG_IGN)
@@ -164,6 +193,12 @@ struct MigrateCommand: AsyncParsableCommand {
         default: throw ExitCode(1)
         }
     }
+}
+
+/// The prediction said the migration should not start.
+struct AdaptiveNoGo: Error, CustomStringConvertible {
+    var reasons: [String]
+    var description: String { "no-go: " + reasons.joined(separator: " ") }
 }
 
 /// Decisions handed back from the progress task.

@@ -12,6 +12,13 @@ struct CLIMigrationReport: Decodable {
     var iterations: Int?
     var guest_running_on: String
     var error: String?
+    var decisions: [Decision]?
+
+    struct Decision: Decodable {
+        var action: String
+        var reason: String
+        var from_policy: Bool
+    }
 }
 
 extension LabMigrationTests {
@@ -46,5 +53,19 @@ extension LabMigrationTests {
         #expect((report.memory_bytes_sent ?? 0) >= 16 << 20)
         #expect((report.iterations ?? 0) >= 1)
         try await expectRunningOnly(on: "b", name, lab)
+
+        // Back with LivCloud's adaptive policy: measured, predicted, then steered by
+        // the adaptive controller, whose decisions (with reasons) reach the JSON.
+        let back = try await Lab.run(livcloud, [
+            "migrate", name, "--from", b.uri, "--to", a.uri, "--migrate-uri", a.migrateURI,
+            "--adaptive", "--budget-ms", "300", "--poll-interval", "0.2", "--json",
+        ])
+        let adaptive = try JSONDecoder().decode(CLIMigrationReport.self, from: back)
+        #expect(adaptive.status == "completed", "error: \(adaptive.error ?? "-")")
+        #expect(adaptive.guest_running_on == "destination")
+        let steering = (adaptive.decisions ?? []).filter { !$0.from_policy }
+        #expect(!steering.isEmpty, "the adaptive controller should have set its first limit")
+        #expect(steering.allSatisfy { !$0.reason.isEmpty })
+        try await expectRunningOnly(on: "a", name, lab)
     }
 }
