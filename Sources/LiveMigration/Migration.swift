@@ -207,6 +207,11 @@ public final class Migration: Sendable {
         var user = controller
         let interval = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
         var lastProgress: (bytes: UInt64, at: Date)?
+        // Until the job is seen, poll fast: the policy's and the controller's first
+        // downtime limit must land before QEMU's default 300 ms can switch a short
+        // job over (a 0.5 s first poll let an idle guest pause 196 ms).
+        var sawJob = false
+        let startupInterval = min(interval, 0.02)
 
         while true {
             let snap = control.snapshot()
@@ -229,6 +234,7 @@ public final class Migration: Sendable {
                 if stats.type == .bounded || stats.type == .unbounded {
                     let progress = MigrationProgress(stats: stats, sourceState: try? domain.stateBlocking())
                     counters.withLock { $0.samples += 1 }
+                    sawJob = true
                     logger.trace("job sample", metadata: [
                         "elapsed_s": "\(progress.sample.elapsedSeconds)", "iteration": "\(progress.sample.iteration ?? -1)",
                         "remaining": "\(progress.sample.memoryRemainingBytes ?? 0)", "phase": "\(progress.phase)",
@@ -257,7 +263,8 @@ public final class Migration: Sendable {
             } catch {
                 logger.trace("job stats unavailable", metadata: ["error": "\(error)"])
             }
-            control.wait(until: Date().addingTimeInterval(abortPending ? min(interval, 0.05) : interval))
+            let next = abortPending ? min(interval, 0.05) : sawJob ? interval : startupInterval
+            control.wait(until: Date().addingTimeInterval(next))
         }
     }
 

@@ -35,8 +35,8 @@ enum PreCopyModel {
         let threshold = rate * downtimeLimitSeconds
         let warm = xbzrleCacheBytes.map { calibration.xbzrleWireFactor(cacheBytes: $0, workingSet: w) } ?? 1
         var wire = m * calibration.bulkPassWireFactor(zeroPageShare: workload.effectiveZeroPageShare)
-        var time = wire / rate
-        var passTime = time
+        var passTime = wire / rate
+        var time = calibration.jobOverheadSeconds + passTime
         var passWire = wire
         var passes = 1
         var previousSet = m
@@ -133,7 +133,7 @@ enum PreCopyModel {
         let bulk = m * calibration.bulkPassWireFactor(zeroPageShare: workload.effectiveZeroPageShare)
         let bulkTime = bulk / rate
         let dirty = min(workload.effectiveWorkingSet, max(0, workload.dirtyRateBytesPerSecond) * bulkTime)
-        let total = bulkTime + calibration.postCopySwitchoverSeconds + dirty / rate
+        let total = calibration.jobOverheadSeconds + bulkTime + calibration.postCopySwitchoverSeconds + dirty / rate
         return PolicyOutcome(
             converges: true, totalSeconds: total, downtimeMs: calibration.postCopySwitchoverSeconds * 1000,
             bytesSent: bulk + dirty, livePasses: 1, iterations: 2, usesPostCopy: true,

@@ -9,6 +9,7 @@ private func textbook(memory: Double, dirty: Double) -> MigrationWorkload {
 
 private let predictor = Predictor()
 private let switchover = ModelCalibration.lab.switchoverSeconds
+private let overhead = ModelCalibration.lab.jobOverheadSeconds
 private let budget300 = DowntimeBudget(milliseconds: 300)
 
 @Suite struct PredictorFormulaTests {
@@ -18,7 +19,7 @@ private let budget300 = DowntimeBudget(milliseconds: 300)
         // n = live passes: the smallest n with M·λ^n ≤ R·limit.
         let n = Int((log(r * limit / m) / log(lambda)).rounded(.up))
         #expect(n == 6)
-        let expectedTotal = (m / r) * (1 - pow(lambda, Double(n))) / (1 - lambda) + m * pow(lambda, Double(n)) / r + switchover
+        let expectedTotal = overhead + (m / r) * (1 - pow(lambda, Double(n))) / (1 - lambda) + m * pow(lambda, Double(n)) / r + switchover
         let expectedDowntime = m * pow(lambda, Double(n)) / r + switchover
         let expectedBytes = m * (1 - pow(lambda, Double(n + 1))) / (1 - lambda)
 
@@ -42,7 +43,7 @@ private let budget300 = DowntimeBudget(milliseconds: 300)
             of: .plainPreCopy(downtimeLimitMs: 100), workload: textbook(memory: m, dirty: d),
             link: LinkEstimate(bytesPerSecond: r, source: .measured), budget: budget300)
         #expect(o.livePasses == n)
-        let expected = (m / r) * (1 - pow(lambda, Double(n))) / (1 - lambda) + m * pow(lambda, Double(n)) / r + switchover
+        let expected = overhead + (m / r) * (1 - pow(lambda, Double(n))) / (1 - lambda) + m * pow(lambda, Double(n)) / r + switchover
         #expect(abs(try #require(o.totalSeconds) - expected) < 1e-9)
     }
 
@@ -65,7 +66,7 @@ private let budget300 = DowntimeBudget(milliseconds: 300)
             of: .qemuDefault, workload: workload, link: LinkEstimate(bytesPerSecond: r, source: .measured), budget: budget300)
         #expect(o.converges)
         // One bulk pass, then the whole working set (20 MB ≤ 30 MB threshold) in the downtime.
-        #expect(abs(try #require(o.totalSeconds) - (m / r + w / r + switchover)) < 1e-9)
+        #expect(abs(try #require(o.totalSeconds) - (overhead + m / r + w / r + switchover)) < 1e-9)
         #expect(abs(try #require(o.downtimeMs) - (w / r + switchover) * 1000) < 1e-6)
         #expect(o.livePasses == 1)
     }
@@ -78,8 +79,8 @@ private let budget300 = DowntimeBudget(milliseconds: 300)
         w.zeroPageShare = 0.5
         let half = try #require(predictor.outcome(of: .qemuDefault, workload: w, link: link, budget: budget300).totalSeconds)
         let cal = ModelCalibration.lab
-        #expect(abs(full - (m / r + cal.switchoverSeconds)) < 1e-9)
-        #expect(abs(half - (m * (0.5 + 0.5 * cal.zeroPageWireFactor) / r + cal.switchoverSeconds)) < 1e-9)
+        #expect(abs(full - (cal.jobOverheadSeconds + m / r + cal.switchoverSeconds)) < 1e-9)
+        #expect(abs(half - (cal.jobOverheadSeconds + m * (0.5 + 0.5 * cal.zeroPageWireFactor) / r + cal.switchoverSeconds)) < 1e-9)
     }
 
     @Test func postCopyIsBoundedByMemoryOverLinkPlusTheDirtySet() throws {
@@ -88,7 +89,7 @@ private let budget300 = DowntimeBudget(milliseconds: 300)
         let bulk = Double(Lab.memory) / r
         let dirty = min(Double(Lab.workingSet), Lab.dirty * bulk)
         #expect(o.converges && o.usesPostCopy)
-        #expect(abs(try #require(o.totalSeconds) - (bulk + dirty / r + ModelCalibration.lab.postCopySwitchoverSeconds)) < 1e-9)
+        #expect(abs(try #require(o.totalSeconds) - (overhead + bulk + dirty / r + ModelCalibration.lab.postCopySwitchoverSeconds)) < 1e-9)
         #expect(try #require(o.downtimeMs) == ModelCalibration.lab.postCopySwitchoverSeconds * 1000)
     }
 }
