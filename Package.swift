@@ -78,14 +78,16 @@ let package = Package(
             ],
             path: "Examples/livcloud"
         ),
+        // Helpers shared by test targets (not a product).
+        .target(name: "LivCloudTestSupport", path: "Tests/LivCloudTestSupport"),
         .testTarget(name: "HostProbeTests", dependencies: ["HostProbe"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "HostCapabilitiesTests", dependencies: ["HostCapabilities", "HostProbe"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HostCapabilitiesTests", dependencies: ["HostCapabilities", "HostProbe", "LivCloudTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "MigrationModelTests", dependencies: ["MigrationModel"]),
         .testTarget(
             name: "LiveMigrationTests",
             dependencies: ["LiveMigration", "HostCapabilities", "HostProbe", "Relocation", "RelocationExecution"]
         ),
         .testTarget(name: "RelocationTests", dependencies: ["Relocation"]),
-        .testTarget(name: "ExampleTests", dependencies: ["HostProbe"]),
+        .testTarget(name: "ExampleTests", dependencies: ["HostProbe", "LivCloudTestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import HostProbe
+import LivCloudTestSupport
 import Testing
 
 /// Runs the built `host-audit` executable the way a user does and checks its

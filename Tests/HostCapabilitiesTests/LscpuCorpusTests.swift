@@ -1,6 +1,7 @@
 import Foundation
 import HostCapabilities
 import HostProbe
+import LivCloudTestSupport
 import Testing
 
 /// util-linux's recorded lscpu trees, audited with `--sysroot` semantics and

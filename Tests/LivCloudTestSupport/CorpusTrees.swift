@@ -1,14 +1,15 @@
 import Foundation
 import Testing
 
+/// Shared by the test targets that read the recorded trees.
 /// Unpacks the lscpu corpus tarballs (`../shared/corpus/lscpu/*.tar.gz`) into a temporary directory.
-struct CorpusTrees {
-    let directory: URL
+public struct CorpusTrees: Sendable {
+    public let directory: URL
     /// Tree name ("x86_64-dell_e4310") to the unpacked root.
-    let roots: [(String, URL)]
+    public let roots: [(String, URL)]
 
     /// Unpacks every tarball of `corpus`, or only those named in `only`.
-    static func unpackAll(_ corpus: URL, only: Set<String>? = nil) throws -> CorpusTrees {
+    public static func unpackAll(_ corpus: URL, only: Set<String>? = nil) throws -> CorpusTrees {
         let fm = FileManager.default
         var isDirectory: ObjCBool = false
         try #require(fm.fileExists(atPath: corpus.path, isDirectory: &isDirectory) && isDirectory.boolValue,
@@ -37,5 +38,5 @@ struct CorpusTrees {
         return CorpusTrees(directory: directory, roots: roots)
     }
 
-    func cleanUp() { try? FileManager.default.removeItem(at: directory) }
+    public func cleanUp() { try? FileManager.default.removeItem(at: directory) }
 }
