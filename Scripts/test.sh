@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The README's test command: sets up what it needs, then runs every test,
-# including the lab tests against real libvirtd daemons and QEMU guests.
+# including the lab tests against real libvirtd daemons and QEMU guests, and
+# finally the README's main job end to end (audit + a real live migration;
+# LIVCLOUD_SKIP_MAIN_JOB=1 skips that last step, e.g. with --filter).
 # The lab is torn down afterwards even when tests fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,3 +16,10 @@ export LIVCLOUD_LAB=1
 trap 'Lab/lab down >/dev/null 2>&1 || true' EXIT
 Lab/lab down >/dev/null 2>&1 || true   # a lab left over from an earlier, killed run
 swift test --skip-build "$@"
+
+if [ "${LIVCLOUD_SKIP_MAIN_JOB:-0}" != 1 ]; then
+  echo "== end to end: Scripts/main-job.sh" >&2
+  Lab/lab down >/dev/null 2>&1 || true
+  Scripts/main-job.sh
+  echo "main job: passed" >&2
+fi
