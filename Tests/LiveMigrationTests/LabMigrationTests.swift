@@ -70,6 +70,10 @@ struct LabMigrationTests {
             try await expectRunningOnly(on: to, name, lab)
             let beats = try await lab.heartbeats(name)
             #expect(try await lab.heartbeatAdvances(name, beyond: beats), "heartbeat stopped after moving to \(to)")
+            // Alive is not enough: the guest must not have rebooted or lost a page it wrote.
+            let beat = try await lab.lab("guest", "heartbeat", name)
+            #expect(beat["boots"] as? Int == 1, "guest rebooted after moving to \(to): \(beat)")
+            #expect(beat["corrupt_pages"] as? Int == 0, "guest memory lost writes after moving to \(to): \(beat)")
 
             let stats = try #require(result.stats, "no completed stats")
             let downtime = try #require(stats.downtimeMs)
