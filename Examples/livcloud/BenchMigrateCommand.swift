@@ -37,13 +37,6 @@ struct BenchMigrateCommand: AsyncParsableCommand {
     @Option(help: "Progress poll interval, seconds (the controllers' first limit is applied at the first poll).")
     var pollInterval: Double = 0.2
 
-    struct DecisionOut: Encodable {
-        var at_s: Double
-        var action: String
-        var reason: String
-        var error: String?
-    }
-
     struct Output: Encodable {
         var workload: String
         var policy: String
@@ -74,7 +67,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         var completed_memory_bps: Double?
         var running_on: String
         var total_error_pct: Double?
-        var decisions: [DecisionOut]
+        var decisions: [MigrationReport.DecisionOut]
     }
 
     func run() async throws {
@@ -135,20 +128,17 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         let migration = Migrator(logger: logger).migration(
             of: dom, to: to, migrateURI: migrateUri, policy: migrationPolicy, controller: controller,
             destination: destination, pollInterval: .milliseconds(Int(pollInterval * 1000)))
-        let bps = BenchBox(values: [Double]())
-        let decisions = BenchBox(values: [DecisionOut]())
+        let bps = LockedBox(values: [Double]())
+        let decisions = LockedBox(values: [MigrationReport.DecisionOut]())
         let drain = Task {
             for await event in migration.events {
                 switch event {
                 case .progress(let p):
                     if let b = p.sample.bandwidthBytesPerSecond, b > 0 { bps.mutate { $0.append(b) } }
                 case .decision(let d):
-                    let line = DecisionOut(
-                        at_s: d.decision.atSeconds, action: "\(d.decision.action)", reason: d.decision.reason,
-                        error: d.error.map { "\($0)" })
+                    let line = MigrationReport.DecisionOut(d)
                     decisions.mutate { $0.append(line) }
-                    FileHandle.standardError.write(Data(
-                        "[\(String(format: "%6.1f", d.decision.atSeconds)) s] \(line.action): \(line.reason)\(line.error.map { " (failed: \($0))" } ?? "")\n".utf8))
+                    FileHandle.standardError.write(Data((line.text + "\n").utf8))
                 }
             }
         }
@@ -194,22 +184,5 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         print(String(decoding: try encoder.encode(out), as: UTF8.self))
-    }
-}
-
-/// A small lock-protected box for values shared with the event-draining task.
-final class BenchBox<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(values: Value) { value = values }
-    func mutate(_ body: (inout Value) -> Void) {
-        lock.lock()
-        body(&value)
-        lock.unlock()
-    }
-    func get() -> Value {
-        lock.lock()
-        defer { lock.unlock() }
-        return value
     }
 }

@@ -147,15 +147,14 @@ struct MigrateCommand: AsyncParsableCommand {
             interrupt.resume()
             defer { interrupt.cancel() }
 
-            let decisions = MigrationDecisionLog()
+            let decisions = LockedBox(values: [AppliedDecision]())
             let drain = Task {
                 for await event in migration.events {
                     switch event {
                     case .progress(let p): view.show(p)
                     case .decision(let d):
-                        decisions.append(d)
-                        view.note(String(format: "[%6.1f s] ", d.decision.atSeconds) + "\(d.decision.action): \(d.decision.reason)"
-                            + (d.error.map { " (failed: \($0))" } ?? ""))
+                        decisions.mutate { $0.append(d) }
+                        view.note(MigrationReport.DecisionOut(d).text)
                     }
                 }
             }
@@ -167,7 +166,7 @@ struct MigrateCommand: AsyncParsableCommand {
                 await drain.value
                 report.fill(error)
             }
-            for d in decisions.values { report.record(d) }
+            for d in decisions.get() { report.record(d) }
         } catch {
             // Refused or failed before the job started: the guest did not move.
             report.fill(error)
@@ -199,13 +198,4 @@ struct MigrateCommand: AsyncParsableCommand {
 struct AdaptiveNoGo: Error, CustomStringConvertible {
     var reasons: [String]
     var description: String { "no-go: " + reasons.joined(separator: " ") }
-}
-
-/// Decisions handed back from the progress task.
-final class MigrationDecisionLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var items: [AppliedDecision] = []
-    init() {}
-    func append(_ item: AppliedDecision) { lock.withLock { items.append(item) } }
-    var values: [AppliedDecision] { lock.withLock { items } }
 }

@@ -18,6 +18,19 @@ struct MigrationReport: Codable {
         var reason: String
         var from_policy: Bool
         var error: String?
+
+        init(_ d: AppliedDecision) {
+            at_s = d.decision.atSeconds
+            action = "\(d.decision.action)"
+            reason = d.decision.reason
+            from_policy = d.fromPolicy
+            error = d.error.map { "\($0)" }
+        }
+
+        /// One line for a person: "[   0.5 s] action: reason (failed: …)".
+        var text: String {
+            String(format: "[%6.1f s] ", at_s) + "\(action): \(reason)" + (error.map { " (failed: \($0))" } ?? "")
+        }
     }
 
     var status: String  // completed | aborted | failed
@@ -99,9 +112,7 @@ struct MigrationReport: Codable {
     }
 
     mutating func record(_ d: AppliedDecision) {
-        decisions.append(DecisionOut(
-            at_s: d.decision.atSeconds, action: "\(d.decision.action)", reason: d.decision.reason,
-            from_policy: d.fromPolicy, error: d.error.map { "\($0)" }))
+        decisions.append(DecisionOut(d))
     }
 
     var summary: String {

@@ -113,7 +113,7 @@ public enum CapabilityModel {
         }
         let dmiText = [facts.dmi.sysVendor, facts.dmi.productName, facts.dmi.biosVendor, facts.dmi.boardVendor]
             .compactMap(\.value).joined(separator: " ")
-        if let match = dmiHypervisors.first(where: { dmiText.localizedStandardContainsCompat($0.needle) }) {
+        if let match = dmiHypervisors.first(where: { dmiText.containsIgnoringCase($0.needle) }) {
             present = true
             vendor = vendor ?? match.vendor
             evidence.append(Evidence("/sys/class/dmi/id", dmiText))
@@ -398,7 +398,7 @@ extension String {
     var nilIfEmpty: String? { isEmpty ? nil : self }
 
     /// Case-insensitive substring test without Foundation.
-    func localizedStandardContainsCompat(_ needle: String) -> Bool {
+    func containsIgnoringCase(_ needle: String) -> Bool {
         lowercased().contains(needle.lowercased())
     }
 }
