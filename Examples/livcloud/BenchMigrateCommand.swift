@@ -34,7 +34,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
     @Option(help: "Abort and count as failure after this many seconds.") var timeLimit: Double = 120
     @Flag(help: "Let the adaptive policy use post-copy.") var allowPostCopy = false
     @Option(help: "Workload label copied into the JSON.") var workload: String = ""
-    @Option(help: "Progress poll interval, seconds (the controllers' first limit is applied at the first poll).")
+    @Option(help: "Progress poll interval, seconds (the monitor polls every 20 ms until the job appears, then at this interval).")
     var pollInterval: Double = 0.2
 
     struct Output: Encodable {
