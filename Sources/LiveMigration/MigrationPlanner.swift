@@ -19,12 +19,18 @@ public struct WorkloadProbe: Sendable, Equatable, Codable {
     /// share of D·T_long.
     public var saturationShare: Double
     public var mode: DirtyRateMode
+    /// How the zero-page share is sampled (`samples` 0 = not sampled, share unknown).
+    public var zeroPages: ZeroPageProbe
 
-    public init(shortSeconds: Int = 1, longSeconds: Int = 3, saturationShare: Double = 0.75, mode: DirtyRateMode = .pageSampling) {
+    public init(
+        shortSeconds: Int = 1, longSeconds: Int = 3, saturationShare: Double = 0.75, mode: DirtyRateMode = .pageSampling,
+        zeroPages: ZeroPageProbe = ZeroPageProbe()
+    ) {
         self.shortSeconds = shortSeconds
         self.longSeconds = longSeconds
         self.saturationShare = saturationShare
         self.mode = mode
+        self.zeroPages = zeroPages
     }
 }
 
@@ -34,6 +40,8 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
     public var memory: DomainMemoryInfo
     public var short: DirtyRateMeasurement
     public var long: DirtyRateMeasurement?
+    /// The sampled zero-page share; nil when not sampled or the sampling failed (see `notes`).
+    public var zeroPages: ZeroPageEstimate?
     public var workload: MigrationWorkload
     /// How the numbers were derived, as sentences.
     public var notes: [String]
@@ -41,7 +49,7 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
     /// Derives the model input from the measurements (pure; see `WorkloadProbe`).
     public static func derive(
         domainName: String, memory: DomainMemoryInfo, short: DirtyRateMeasurement, long: DirtyRateMeasurement?,
-        saturationShare: Double = 0.75
+        saturationShare: Double = 0.75, zeroPages: ZeroPageEstimate? = nil, zeroPagesUnknownBecause: String? = nil
     ) -> MeasuredWorkload {
         let mib = 1_048_576.0
         var rate = short.bytesPerSecond
@@ -64,10 +72,18 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
         } else {
             notes.append("working set not measured: taken as all memory")
         }
-        notes.append("zero-page share unknown: taken as 0")
+        if let zeroPages {
+            notes.append(zeroPages.summary)
+        } else {
+            notes.append("zero-page share unknown (\(zeroPagesUnknownBecause ?? "not sampled")): taken as 0, "
+                + "so every page is predicted to cost a full page")
+        }
         let workload = MigrationWorkload(
-            memoryBytes: memory.maximumBytes, dirtyRateBytesPerSecond: rate, writableWorkingSetBytes: workingSet)
-        return MeasuredWorkload(domainName: domainName, memory: memory, short: short, long: long, workload: workload, notes: notes)
+            memoryBytes: memory.maximumBytes, dirtyRateBytesPerSecond: rate, writableWorkingSetBytes: workingSet,
+            zeroPageShare: zeroPages?.share)
+        return MeasuredWorkload(
+            domainName: domainName, memory: memory, short: short, long: long, zeroPages: zeroPages, workload: workload,
+            notes: notes)
     }
 }
 
@@ -206,7 +222,7 @@ public struct MigrationPlanner: Sendable {
         self.probe = probe
     }
 
-    /// Measures memory size, dirty rate and working set of the running `domain`.
+    /// Measures memory size, dirty rate, working set and zero-page share of the running `domain`.
     public func measureWorkload(of domain: Domain) async throws -> MeasuredWorkload {
         let memory = try await domain.memoryInfo()
         let short = try await domain.measureDirtyRate(seconds: probe.shortSeconds, mode: probe.mode)
@@ -214,8 +230,20 @@ public struct MigrationPlanner: Sendable {
         if probe.longSeconds > probe.shortSeconds {
             long = try await domain.measureDirtyRate(seconds: probe.longSeconds, mode: probe.mode)
         }
+        // An unknown zero-page share only makes the prediction conservative: a
+        // failed sampling is a note, not a failure.
+        var zeroPages: ZeroPageEstimate?
+        var unknownBecause: String?
+        if probe.zeroPages.samples > 0 {
+            do {
+                zeroPages = try await domain.sampleZeroPages(probe.zeroPages)
+            } catch {
+                unknownBecause = "\(error)"
+            }
+        }
         return MeasuredWorkload.derive(
-            domainName: domain.name, memory: memory, short: short, long: long, saturationShare: probe.saturationShare)
+            domainName: domain.name, memory: memory, short: short, long: long, saturationShare: probe.saturationShare,
+            zeroPages: zeroPages, zeroPagesUnknownBecause: unknownBecause)
     }
 
     /// The plan for already measured inputs (pure).

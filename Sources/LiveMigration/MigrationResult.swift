@@ -1,3 +1,5 @@
+import MigrationModel
+
 /// Which host runs the guest.
 public enum GuestLocation: String, Sendable, Equatable, Codable {
     case source, destination, both, neither
@@ -73,6 +75,16 @@ public struct CompletedMigrationStats: Sendable, Equatable {
         dataBytesSent = stats.dataProcessedBytes
         diskBytesSent = stats.diskProcessedBytes
         iterations = stats.memoryIteration.map { Int($0) }
+    }
+
+    /// The link rate this job achieved as the model counts it (memory sent over
+    /// elapsed time less the model's fixed costs): the estimate to give the next
+    /// prediction over the same link (`livcloud predict --link-mib`). Nil when
+    /// libvirt reported no time or bytes. Only a pre-copy job measures the
+    /// link this way: a post-copy's page pulls wait on the guest's faults.
+    public func achievedLink(calibration: ModelCalibration = .lab) -> LinkEstimate? {
+        guard let ms = totalTimeMs, let bytes = memoryBytesSent ?? dataBytesSent else { return nil }
+        return LinkEstimate.achieved(bytesSent: Double(bytes), elapsedSeconds: Double(ms) / 1000, calibration: calibration)
     }
 }
 

@@ -25,4 +25,17 @@ public struct LinkEstimate: Sendable, Equatable, Hashable, Codable {
     public func scaled(by factor: Double) -> LinkEstimate {
         LinkEstimate(bytesPerSecond: bytesPerSecond * factor, source: source)
     }
+
+    /// The link rate a completed migration achieved, as the model counts it:
+    /// the bytes it sent over its elapsed time less the model's fixed costs
+    /// (`jobOverheadSeconds` per job, `switchoverSeconds` per pause). Feeding it
+    /// back as the next migration's estimate makes the model's memory term
+    /// match what this link did. Nil when the job was too short to say.
+    public static func achieved(
+        bytesSent: Double, elapsedSeconds: Double, calibration: ModelCalibration
+    ) -> LinkEstimate? {
+        let transferring = elapsedSeconds - calibration.jobOverheadSeconds - calibration.switchoverSeconds
+        guard bytesSent > 0, transferring > 0, bytesSent.isFinite, transferring.isFinite else { return nil }
+        return LinkEstimate(bytesPerSecond: bytesSent / transferring, source: .measured)
+    }
 }

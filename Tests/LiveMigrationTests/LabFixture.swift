@@ -196,11 +196,11 @@ final class Lab: Sendable {
     @discardableResult
     func startGuest(
         _ name: String, on host: String = "a", dirtyMiBPerSecond: Int = 0, wssMiB: Int? = nil,
-        diskMiB: Int = 0, persistent: Bool = false
+        diskMiB: Int = 0, persistent: Bool = false, memMiB: Int = 128
     ) async throws -> [String: Any] {
         await Lab.lease.acquire(for: name)
         _ = try? await lab("guest", "destroy", name)  // leftover of a crashed run
-        var args = ["guest", "start", name, "--host", host, "--mem-mib", "128", "--dirty-mib-per-s", "\(dirtyMiBPerSecond)"]
+        var args = ["guest", "start", name, "--host", host, "--mem-mib", "\(memMiB)", "--dirty-mib-per-s", "\(dirtyMiBPerSecond)"]
         if let wssMiB { args += ["--wss-mib", "\(wssMiB)"] }
         if diskMiB > 0 { args += ["--disk-mib", "\(diskMiB)"] }
         args.append(persistent ? "--persistent" : "--transient")

@@ -61,6 +61,37 @@ struct SteeringLabTests {
         #expect(policy.maxBandwidthMiBps == 32)
     }
 
+    /// The sampled zero-page share predicts what QEMU really sends: a 256 MiB
+    /// guest that populated a 32 MiB working set sends far less than its
+    /// memory, and the prediction's bytes must match libvirt's count.
+    @Test func zeroPageShareMatchesWhatTheMigrationSends() async throws {
+        let lab = try await Lab.shared()
+        let name = "steer-zero"
+        try await lab.startGuest(name, dirtyMiBPerSecond: 0, wssMiB: 32, memMiB: 256)
+        defer { lab.destroyGuestNow(name) }
+        let domain = try await lab.connection("a").domain(named: name)
+
+        let plan = try await MigrationPlanner(probe: WorkloadProbe(longSeconds: 0)).plan(
+            domain: domain, link: .cap(mebibytesPerSecond: 64), budget: DowntimeBudget(milliseconds: 300), options: .none)
+        let zero = try #require(plan.measured.zeroPages, "\(plan.measured.notes)")
+        // 32 of 256 MiB were written by the guest's working set alone: at most 87.5 % can be zero.
+        #expect(zero.share < 0.875 && zero.share > 0.3, "\(zero.summary)")
+        #expect(zero.sampledPages == 256 * 16 && !zero.extrapolated)
+        #expect(plan.workload.zeroPageShare == zero.share)
+        let predicted = try #require(plan.prediction(for: .qemuDefault)?.point.bytesSent)
+
+        let migration = Migrator(logger: lab.logger).migration(
+            of: domain, to: lab.status.b.uri, migrateURI: lab.status.b.migrateURI,
+            policy: MigrationPolicy(maxBandwidthMiBps: 64, stallTimeoutSeconds: nil))
+        let result = try await migration.run()
+        let sent = Double(try #require(result.stats?.memoryBytesSent))
+        let memory = Double(256 << 20)
+        // What this test is about: without the share the model would say 256 MiB.
+        #expect(sent < 0.7 * memory, "sent \(sent / Self.mib) MiB of 256")
+        #expect(abs(predicted - sent) / sent < 0.15, "predicted \(predicted / Self.mib) MiB, sent \(sent / Self.mib) MiB; \(zero.summary)")
+        lab.logger.info("\(zero.summary); predicted \(predicted / Self.mib) MiB, sent \(sent / Self.mib) MiB")
+    }
+
     @Test func adaptiveControllerSteersACappedOverDirtyingGuest() async throws {
         let lab = try await Lab.shared()
         let name = "steer-capped"
