@@ -53,6 +53,8 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         var working_set_mib: Double?
         var memory_mib: Double
         var link_mibps: Double
+        /// Sampled zero-page share (nil: not sampled or the sampling failed).
+        var zero_page_share: Double?
         var success: Bool
         var outcome: String
         var total_s: Double?
@@ -63,8 +65,11 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         var iterations: Int?
         var wall_s: Double
         var mean_memory_bps: Double?
-        /// `memory_bps` of the completed job: the link rate the job saw.
+        /// `memory_bps` of the completed job (QEMU's rate over its last interval).
         var completed_memory_bps: Double?
+        /// The link rate the job achieved as the model counts it (`CompletedMigrationStats.achievedLink`).
+        var achieved_link_mibps: Double?
+
         var running_on: String
         var total_error_pct: Double?
         var decisions: [MigrationReport.DecisionOut]
@@ -116,6 +121,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
             dirty_mibps: plan.workload.dirtyRateBytesPerSecond / 1_048_576,
             working_set_mib: plan.workload.writableWorkingSetBytes.map { Double($0) / 1_048_576 },
             memory_mib: Double(memory.maximumBytes) / 1_048_576, link_mibps: link.bytesPerSecond / 1_048_576,
+            zero_page_share: plan.workload.zeroPageShare,
             success: false, outcome: "", wall_s: 0, running_on: "?", decisions: [])
 
         if policy == .adaptive && !plan.recommendation.go {
@@ -162,6 +168,7 @@ struct BenchMigrateCommand: AsyncParsableCommand {
                 out.memory_bytes = s.memoryBytesSent.map { Double($0) }
                 out.iterations = s.iterations
                 out.completed_memory_bps = s.raw.memoryBytesPerSecond.map { Double($0) }
+                out.achieved_link_mibps = s.achievedLink().map { $0.bytesPerSecond / 1_048_576 }
             }
         } catch let error as MigrationError {
             out.outcome = "\(error)"

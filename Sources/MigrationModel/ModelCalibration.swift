@@ -24,6 +24,14 @@ public struct ModelCalibration: Sendable, Equatable, Hashable, Codable {
     /// (`Benchmarks/migration-policies.sh`, 2026-11-21). The analytical model
     /// only; the simulator keeps its own clock.
     public var jobOverheadSeconds: Double
+    /// Bytes of the live stream still inside the network (socket buffers,
+    /// queues) when the guest pauses, when the network is the bottleneck (a
+    /// measured link): they have to drain before the last pages arrive, so
+    /// they add to the downtime, not to the total. Under a bandwidth cap QEMU
+    /// itself is the bottleneck and the network holds next to nothing.
+    /// Lab: an idle guest over a 32 MiB/s shaped link paused 122–129 ms with
+    /// a 50 ms limit, i.e. ~2 MiB more than the limit's worth of pages.
+    public var networkInFlightBytes: Double
     /// Horizon after which the model gives up, seconds.
     public var horizonSeconds: Double
 
@@ -33,9 +41,11 @@ public struct ModelCalibration: Sendable, Equatable, Hashable, Codable {
         zeroPageWireFactor: Double = 0.002,
         postCopySwitchoverSeconds: Double = 0.050,
         jobOverheadSeconds: Double = 0,
+        networkInFlightBytes: Double = 0,
         horizonSeconds: Double = 86_400
     ) {
         self.jobOverheadSeconds = jobOverheadSeconds
+        self.networkInFlightBytes = networkInFlightBytes
         self.switchoverSeconds = switchoverSeconds
         self.xbzrleCachedPageWireFactor = xbzrleCachedPageWireFactor
         self.zeroPageWireFactor = zeroPageWireFactor
@@ -44,7 +54,12 @@ public struct ModelCalibration: Sendable, Equatable, Hashable, Codable {
     }
 
     /// The constants fitted on the two-host lab (QEMU 7.2, TCG, loopback).
-    public static let lab = ModelCalibration(jobOverheadSeconds: 0.20)
+    public static let lab = ModelCalibration(jobOverheadSeconds: 0.20, networkInFlightBytes: 2 * 1_048_576)
+
+    /// What the network holds when the guest pauses, over `link`.
+    func inFlightBytes(over link: LinkEstimate) -> Double {
+        link.source == .measured ? networkInFlightBytes : 0
+    }
 
     /// Wire bytes per byte of the first, bulk pass: zero pages cost a header only.
     func bulkPassWireFactor(zeroPageShare z: Double) -> Double {

@@ -4,11 +4,17 @@
 /// With memory M, link rate R, dirty rate D and λ = D/R: pass 1 sends all of
 /// memory (zero pages cost a header); pass i+1 re-sends what was dirtied during
 /// pass i, S(i+1) = min(W, D·t(i)), so without a working-set cap S(i) = M·λ^i
-/// and the total is (M/R)(1 − λ^(n+1))/(1 − λ). QEMU switches over as soon as
-/// the dirty set, in uncompressed bytes, is at most R × downtime limit; the
-/// downtime is then the wire size of that set / R plus a fixed switch-over
-/// cost. When the set stops shrinking (λ·f ≥ 1 with f the wire factor, or the
-/// working set exceeds R × limit) pre-copy never converges by itself.
+/// and the total is (M/R)(1 − λ^(n+1))/(1 − λ). QEMU does not wait for a pass
+/// to end: it switches over as soon as its *pending* bytes (what is left of the
+/// current pass plus what was dirtied since the pass began, uncompressed) are
+/// at most R × downtime limit (`ram_save_pending`), so the guest pauses for
+/// about the whole limit whenever a pass is large: the downtime is the wire
+/// size of those pending bytes / R, plus what the network still holds of the
+/// live stream (`inFlightBytes` / R, a full socket buffer when the network is
+/// the bottleneck), plus a fixed switch-over cost. The total time is the
+/// job's fixed cost plus all bytes / R plus the switch-over cost. When the set
+/// stops shrinking (λ·f ≥ 1 with f the wire factor, or the working set exceeds
+/// R × limit) pre-copy never converges by itself.
 enum PreCopyModel {
     /// Upper bound on modelled passes (guards degenerate inputs such as a zero limit).
     static let maxPasses = 1_000_000
@@ -19,7 +25,8 @@ enum PreCopyModel {
         downtimeLimitSeconds: Double,
         xbzrleCacheBytes: UInt64?,
         autoConverge: AutoConvergeSettings?,
-        calibration: ModelCalibration
+        calibration: ModelCalibration,
+        inFlightBytes: Double = 0
     ) -> PolicyOutcome {
         let limitMs = downtimeLimitSeconds * 1000
         let m = workload.memory
@@ -34,10 +41,12 @@ enum PreCopyModel {
         }
         let threshold = rate * downtimeLimitSeconds
         let warm = xbzrleCacheBytes.map { calibration.xbzrleWireFactor(cacheBytes: $0, workingSet: w) } ?? 1
-        var wire = m * calibration.bulkPassWireFactor(zeroPageShare: workload.effectiveZeroPageShare)
-        var passTime = wire / rate
-        var time = calibration.jobOverheadSeconds + passTime
-        var passWire = wire
+        // The pass being sent: its page bytes (uncompressed, as QEMU counts
+        // pending pages) and its wire bytes per page byte.
+        var passPages = m
+        var passFactor = calibration.bulkPassWireFactor(zeroPageShare: workload.effectiveZeroPageShare)
+        var wire = 0.0
+        var time = calibration.jobOverheadSeconds
         var passes = 1
         var previousSet = m
         var throttle = 0
@@ -49,14 +58,24 @@ enum PreCopyModel {
         while true {
             let dirtyFactor = autoConverge?.dirtyRateFactor(throttlePercent: throttle) ?? 1
             let effectiveDirty = d * dirtyFactor
-            let set = min(w, effectiveDirty * passTime)
-            // Pass 2 finds XBZRLE's cache cold (pages of the bulk pass are not cached).
-            let factor = (xbzrleCacheBytes != nil && passes >= 2) ? warm : 1
+            let passTime = passPages * passFactor / rate
+            // What is dirtied now is sent in the next pass; pass 2 finds XBZRLE's
+            // cache cold (pages of the bulk pass are not cached).
+            let nextFactor = (xbzrleCacheBytes != nil && passes >= 2) ? warm : 1
             let ratio = effectiveDirty / rate * warm
-            if set <= threshold {
-                let downtime = set * factor / rate + calibration.switchoverSeconds
-                wire += set * factor
-                time += downtime
+            if let t = switchPoint(
+                pages: passPages, pageRate: rate / passFactor, dirtyRate: effectiveDirty, workingSet: w,
+                threshold: threshold, passTime: passTime) {
+                // QEMU stops the guest as soon as the pending pages (the pass's
+                // remainder plus what was dirtied since it began) fit the
+                // threshold: they go in the downtime, behind whatever the
+                // network still holds of the live stream.
+                let remaining = max(0, passPages - t * rate / passFactor)
+                let tail = remaining * passFactor + min(w, effectiveDirty * t) * nextFactor
+                let sentLive = wire + (passPages - remaining) * passFactor
+                let downtime = (tail + min(inFlightBytes, sentLive)) / rate + calibration.switchoverSeconds
+                wire = sentLive + tail
+                time += t + tail / rate + calibration.switchoverSeconds
                 if let at = throttleMaxAt { notes.append("throttle reached \(autoConverge?.maxPercent ?? 99) % after \(Format.seconds(at))") }
                 if throttle > 0 { notes.append("converged at \(throttle) % CPU throttle") }
                 return PolicyOutcome(
@@ -64,6 +83,11 @@ enum PreCopyModel {
                     livePasses: passes, iterations: passes + 2, usesPostCopy: false,
                     finalDowntimeLimitMs: limitMs, effectiveRatio: ratio, blockingFact: nil, notes: notes)
             }
+            // The pass runs to its end; what was dirtied meanwhile is the next pass.
+            let passWire = passPages * passFactor
+            wire += passWire
+            time += passTime
+            let set = min(w, effectiveDirty * passTime)
             // Auto-converge (QEMU 7.2 migration_trigger_throttle): at a sync at
             // least 1 s after the previous one, if the dirtied bytes exceed half
             // of the bytes sent, count; every second such sync raises the throttle.
@@ -75,10 +99,8 @@ enum PreCopyModel {
                     if throttle >= ac.maxPercent, throttleMaxAt == nil { throttleMaxAt = time }
                 }
             }
-            passWire = set * factor
-            passTime = passWire / rate
-            time += passTime
-            wire += passWire
+            passPages = set
+            passFactor = nextFactor
             passes += 1
 
             let leverLeft = autoConverge.map { throttle < $0.maxPercent } ?? false
@@ -116,6 +138,29 @@ enum PreCopyModel {
                     finalDowntimeLimitMs: limitMs, effectiveRatio: ratio, blockingFact: fact, notes: notes)
             }
         }
+    }
+
+    /// The earliest time into a pass of `pages` page bytes, sent at `pageRate`
+    /// page bytes per second, at which QEMU's pending bytes (the pass's
+    /// remainder plus the distinct bytes dirtied since it began, at most the
+    /// working set) are at most `threshold`; nil if not before the pass ends.
+    static func switchPoint(
+        pages: Double, pageRate: Double, dirtyRate: Double, workingSet: Double, threshold: Double, passTime: Double
+    ) -> Double? {
+        if pages <= threshold { return 0 }
+        guard pageRate > 0 else { return nil }
+        // Until the working set is all dirty: pending = pages − (pageRate − dirtyRate)·t.
+        let saturation = dirtyRate > 0 ? workingSet / dirtyRate : Double.infinity
+        if pageRate > dirtyRate {
+            let t = (pages - threshold) / (pageRate - dirtyRate)
+            if t <= min(saturation, passTime) * (1 + 1e-12) { return min(t, passTime) }
+        }
+        // Afterwards: pending = pages + workingSet − pageRate·t.
+        if saturation < passTime {
+            let t = max(saturation, (pages + workingSet - threshold) / pageRate)
+            if t <= passTime * (1 + 1e-12) { return min(t, passTime) }
+        }
+        return nil
     }
 
     /// One bulk pass, then post-copy: the guest resumes on the destination and

@@ -17,23 +17,24 @@ public struct Predictor: Sendable, Equatable, Codable {
         of policy: CandidatePolicy, workload: MigrationWorkload, link: LinkEstimate, budget: DowntimeBudget
     ) -> PolicyOutcome {
         let rate = link.bytesPerSecond
+        let inFlight = calibration.inFlightBytes(over: link)
         switch policy {
         case .plainPreCopy(let limit):
             return PreCopyModel.run(
                 workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
-                xbzrleCacheBytes: nil, autoConverge: nil, calibration: calibration)
+                xbzrleCacheBytes: nil, autoConverge: nil, calibration: calibration, inFlightBytes: inFlight)
         case .autoConverge(let settings, let limit):
             return PreCopyModel.run(
                 workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
-                xbzrleCacheBytes: nil, autoConverge: settings, calibration: calibration)
+                xbzrleCacheBytes: nil, autoConverge: settings, calibration: calibration, inFlightBytes: inFlight)
         case .xbzrle(let cache, let limit):
             return PreCopyModel.run(
                 workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
-                xbzrleCacheBytes: cache, autoConverge: nil, calibration: calibration)
+                xbzrleCacheBytes: cache, autoConverge: nil, calibration: calibration, inFlightBytes: inFlight)
         case .postCopy:
             return PreCopyModel.postCopy(workload: workload, rate: rate, calibration: calibration)
         case .adaptive(let features):
-            return adaptiveOutcome(features: features, workload: workload, rate: rate, budget: budget)
+            return adaptiveOutcome(features: features, workload: workload, rate: rate, inFlightBytes: inFlight, budget: budget)
         }
     }
 
@@ -42,14 +43,15 @@ public struct Predictor: Sendable, Equatable, Codable {
     /// still doesn't converge, or would take longer than the time goal, post-copy
     /// when allowed.
     func adaptiveOutcome(
-        features: MigrationFeatures, workload: MigrationWorkload, rate: Double, budget: DowntimeBudget
+        features: MigrationFeatures, workload: MigrationWorkload, rate: Double, inFlightBytes: Double = 0,
+        budget: DowntimeBudget
     ) -> PolicyOutcome {
         let initialMs = AdaptiveController.Configuration.defaultInitialDowntimeMs(budget: budget)
         func preCopy(_ limitMs: Double) -> PolicyOutcome {
             PreCopyModel.run(
                 workload: workload, rate: rate, downtimeLimitSeconds: limitMs / 1000,
                 xbzrleCacheBytes: features.xbzrleCacheBytes, autoConverge: features.autoConverge,
-                calibration: calibration)
+                calibration: calibration, inFlightBytes: inFlightBytes)
         }
         var result = preCopy(initialMs)
         if !result.converges, budget.milliseconds > initialMs {

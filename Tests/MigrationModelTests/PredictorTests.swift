@@ -13,15 +13,23 @@ private let overhead = ModelCalibration.lab.jobOverheadSeconds
 private let budget300 = DowntimeBudget(milliseconds: 300)
 
 @Suite struct PredictorFormulaTests {
-    @Test func halfLambdaMatchesTheGeometricSeries() throws {
-        let m = 1e9, r = 100e6, d = 50e6, limit = 0.3
+    /// QEMU's rule: the guest pauses during live pass n, as soon as the pass's
+    /// remainder plus what was dirtied since it began fit R × limit. For the
+    /// geometric series P(i) = M·λ^(i−1) that is the first n with M·λ^n ≤ R·limit
+    /// (the textbook pass count), reached at t* = (P(n) − R·limit) / (R − D)
+    /// into the pass; the pending bytes then equal R·limit.
+    private func expectQEMUSwitch(m: Double, r: Double, d: Double, limit: Double, expectedPasses: Int? = nil) throws {
         let lambda = d / r
-        // n = live passes: the smallest n with M·λ^n ≤ R·limit.
-        let n = Int((log(r * limit / m) / log(lambda)).rounded(.up))
-        #expect(n == 6)
-        let expectedTotal = overhead + (m / r) * (1 - pow(lambda, Double(n))) / (1 - lambda) + m * pow(lambda, Double(n)) / r + switchover
-        let expectedDowntime = m * pow(lambda, Double(n)) / r + switchover
-        let expectedBytes = m * (1 - pow(lambda, Double(n + 1))) / (1 - lambda)
+        let threshold = r * limit
+        let n = Int((log(threshold / m) / log(lambda)).rounded(.up))
+        if let expectedPasses { #expect(n == expectedPasses) }
+        let before = m * (1 - pow(lambda, Double(n - 1))) / (1 - lambda)  // passes 1..n−1, bytes
+        let pn = m * pow(lambda, Double(n - 1))
+        let tStar = (pn - threshold) / (r - d)
+        let inFlight = ModelCalibration.lab.networkInFlightBytes
+        let expectedTotal = overhead + before / r + tStar + threshold / r + switchover
+        let expectedDowntime = (threshold + inFlight) / r + switchover
+        let expectedBytes = before + r * tStar + threshold
 
         let o = predictor.outcome(
             of: .plainPreCopy(downtimeLimitMs: limit * 1000), workload: textbook(memory: m, dirty: d),
@@ -35,16 +43,34 @@ private let budget300 = DowntimeBudget(milliseconds: 300)
         #expect(abs(o.effectiveRatio - lambda) < 1e-12)
     }
 
+    @Test func halfLambdaSwitchesInTheTextbookPassAtTheWholeLimit() throws {
+        try expectQEMUSwitch(m: 1e9, r: 100e6, d: 50e6, limit: 0.3, expectedPasses: 6)
+    }
+
     @Test func quarterLambdaNeedsFewerPasses() throws {
-        let m = 1e9, r = 200e6, d = 50e6, limit = 0.1
-        let lambda = d / r
-        let n = Int((log(r * limit / m) / log(lambda)).rounded(.up))
-        let o = predictor.outcome(
-            of: .plainPreCopy(downtimeLimitMs: 100), workload: textbook(memory: m, dirty: d),
-            link: LinkEstimate(bytesPerSecond: r, source: .measured), budget: budget300)
-        #expect(o.livePasses == n)
-        let expected = overhead + (m / r) * (1 - pow(lambda, Double(n))) / (1 - lambda) + m * pow(lambda, Double(n)) / r + switchover
-        #expect(abs(try #require(o.totalSeconds) - expected) < 1e-9)
+        try expectQEMUSwitch(m: 1e9, r: 200e6, d: 50e6, limit: 0.1, expectedPasses: 3)
+    }
+
+    @Test func anIdleGuestPausesForTheLimitPlusWhatTheNetworkHolds() throws {
+        let m = 512e6, r = 50e6
+        let w = MigrationWorkload(memoryBytes: UInt64(m), dirtyRateBytesPerSecond: 0)
+        let measured = predictor.outcome(
+            of: .plainPreCopy(downtimeLimitMs: 300), workload: w, link: LinkEstimate(bytesPerSecond: r, source: .measured),
+            budget: budget300)
+        let capped = predictor.outcome(
+            of: .plainPreCopy(downtimeLimitMs: 300), workload: w, link: LinkEstimate(bytesPerSecond: r, source: .configuredCap),
+            budget: budget300)
+        let low = predictor.outcome(
+            of: .plainPreCopy(downtimeLimitMs: 50), workload: w, link: LinkEstimate(bytesPerSecond: r, source: .configuredCap),
+            budget: budget300)
+        let inFlight = ModelCalibration.lab.networkInFlightBytes
+        #expect(abs(try #require(measured.downtimeMs) - (300 + inFlight / r * 1000 + switchover * 1000)) < 1e-6)
+        #expect(abs(try #require(capped.downtimeMs) - (300 + switchover * 1000)) < 1e-6)
+        #expect(abs(try #require(low.downtimeMs) - (50 + switchover * 1000)) < 1e-6)
+        // Where the tail goes changes the pause, not the total: every byte crosses the link once.
+        for o in [measured, capped, low] {
+            #expect(abs(try #require(o.totalSeconds) - (overhead + m / r + switchover)) < 1e-9)
+        }
     }
 
     @Test(arguments: [1.0, 1.5, 3.81])
@@ -65,9 +91,11 @@ private let budget300 = DowntimeBudget(milliseconds: 300)
         let o = predictor.outcome(
             of: .qemuDefault, workload: workload, link: LinkEstimate(bytesPerSecond: r, source: .measured), budget: budget300)
         #expect(o.converges)
-        // One bulk pass, then the whole working set (20 MB ≤ 30 MB threshold) in the downtime.
+        // One bulk pass; the guest pauses 0.1 s before its end, when its last
+        // 10 MB plus the whole working set (20 MB) fit the 30 MB threshold.
         #expect(abs(try #require(o.totalSeconds) - (overhead + m / r + w / r + switchover)) < 1e-9)
-        #expect(abs(try #require(o.downtimeMs) - (w / r + switchover) * 1000) < 1e-6)
+        let threshold = r * 0.3, inFlight = ModelCalibration.lab.networkInFlightBytes
+        #expect(abs(try #require(o.downtimeMs) - ((threshold + inFlight) / r + switchover) * 1000) < 1e-6)
         #expect(o.livePasses == 1)
     }
 
