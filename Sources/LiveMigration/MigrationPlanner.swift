@@ -2,15 +2,23 @@ import Foundation
 import MigrationModel
 
 /// How the planner measures a guest before a migration: two dirty-rate
-/// calculations, a short one for the rate and a longer one for the working set.
+/// calculations by QEMU, a short one for the rate and a longer one for the
+/// working set, bracketed by three samples of the guest's memory taken by
+/// LivCloud (before, between and after), which give the zero-page share and
+/// the distinct pages changed over the same two periods.
 ///
 /// A guest that keeps re-dirtying a working set W at D bytes/s dirties
-/// min(W, D·T) distinct bytes in a period T, and QEMU reports that divided by
-/// T. So the short period gives D (while D·T < W), and when the long
-/// period's distinct bytes fall clearly short of D·T_long they have saturated
-/// at W. Page sampling looks at 512 pages per GiB, so one short period is
-/// coarse at low rates: when the long period has not saturated its rate,
-/// averaged over more time, is the better estimate of D.
+/// min(W, D·T) distinct bytes in a period T. So the short period gives D
+/// (while D·T < W), and when the long period's distinct bytes fall clearly
+/// short of D·T_long they have saturated at W; otherwise the long period's
+/// rate, averaged over more time, is the better estimate of D.
+///
+/// Which counts are used: QEMU's page sampling hashes 512 pages per GiB (64 on
+/// a 128 MiB guest, so a guest dirtying 6 % of its memory per second is seen
+/// in ~4 pages), LivCloud's samples 4096 pages whatever the size; so in
+/// page-sampling mode LivCloud's counts are used when its samples could be
+/// taken, QEMU's otherwise. QEMU's dirty-bitmap and dirty-ring modes (KVM)
+/// count every page and are used as they are.
 public struct WorkloadProbe: Sendable, Equatable, Codable {
     public var shortSeconds: Int
     /// 0 = skip the second measurement (working set unknown).
@@ -19,18 +27,19 @@ public struct WorkloadProbe: Sendable, Equatable, Codable {
     /// share of D·T_long.
     public var saturationShare: Double
     public var mode: DirtyRateMode
-    /// How the zero-page share is sampled (`samples` 0 = not sampled, share unknown).
-    public var zeroPages: ZeroPageProbe
+    /// How the memory samples are read (`samples` 0 = none: zero-page share
+    /// unknown, and QEMU's counts only).
+    public var memory: MemorySampling
 
     public init(
         shortSeconds: Int = 1, longSeconds: Int = 3, saturationShare: Double = 0.75, mode: DirtyRateMode = .pageSampling,
-        zeroPages: ZeroPageProbe = ZeroPageProbe()
+        memory: MemorySampling = MemorySampling()
     ) {
         self.shortSeconds = shortSeconds
         self.longSeconds = longSeconds
         self.saturationShare = saturationShare
         self.mode = mode
-        self.zeroPages = zeroPages
+        self.memory = memory
     }
 }
 
@@ -38,35 +47,61 @@ public struct WorkloadProbe: Sendable, Equatable, Codable {
 public struct MeasuredWorkload: Sendable, Equatable, Codable {
     public var domainName: String
     public var memory: DomainMemoryInfo
+    /// QEMU's dirty-rate calculations.
     public var short: DirtyRateMeasurement
     public var long: DirtyRateMeasurement?
     /// The sampled zero-page share; nil when not sampled or the sampling failed (see `notes`).
     public var zeroPages: ZeroPageEstimate?
+    /// Pages changed between LivCloud's first and second / first and third memory sample.
+    public var sampledShort: DirtyPageEstimate?
+    public var sampledLong: DirtyPageEstimate?
     public var workload: MigrationWorkload
     /// How the numbers were derived, as sentences.
     public var notes: [String]
 
     /// Derives the model input from the measurements (pure; see `WorkloadProbe`).
+    /// `samples` are LivCloud's memory samples in order (before, between and
+    /// after QEMU's periods); `samplingFailure` says why there are none.
     public static func derive(
         domainName: String, memory: DomainMemoryInfo, short: DirtyRateMeasurement, long: DirtyRateMeasurement?,
-        saturationShare: Double = 0.75, zeroPages: ZeroPageEstimate? = nil, zeroPagesUnknownBecause: String? = nil
+        saturationShare: Double = 0.75, samples: [MemorySample] = [], samplingFailure: String? = nil
     ) -> MeasuredWorkload {
         let mib = 1_048_576.0
-        var rate = short.bytesPerSecond
+        var notes: [String] = []
+        let zeroPages = samples.first?.zeroPages
+        let sampledShort = samples.count >= 2 ? try? DirtyPageEstimate.between(samples[0], samples[1]) : nil
+        let sampledLong = samples.count >= 3 ? try? DirtyPageEstimate.between(samples[0], samples[2]) : nil
+        let qemuCountsEveryPage = short.mode == DirtyRateMode.dirtyBitmap.rawValue || short.mode == DirtyRateMode.dirtyRing.rawValue
+
+        // (rate, distinct bytes, period) of the short and the long period, from one source.
+        typealias Period = (rate: Double, distinct: Double, seconds: Double)
+        let first: Period, second: Period?
+        let qemuSays = "QEMU (\(short.mode ?? "page-sampling")): \(short.mebibytesPerSecond) MiB/s over \(short.periodSeconds) s"
+            + (long.map { ", \($0.mebibytesPerSecond) MiB/s over \($0.periodSeconds) s" } ?? "")
+        if !qemuCountsEveryPage, let s1 = sampledShort {
+            first = (s1.bytesPerSecond, s1.distinctBytes, s1.intervalSeconds)
+            second = sampledLong.map { ($0.bytesPerSecond, $0.distinctBytes, $0.intervalSeconds) }
+            notes.append("dirty pages from LivCloud's memory samples: " + s1.summary
+                + (sampledLong.map { "; " + $0.summary } ?? "") + " (" + qemuSays + ")")
+        } else {
+            first = (short.bytesPerSecond, short.distinctBytes, Double(short.periodSeconds))
+            second = long.map { ($0.bytesPerSecond, $0.distinctBytes, Double($0.periodSeconds)) }
+            notes.append("dirty rate from " + qemuSays)
+        }
+        var rate = first.rate
         var workingSet: UInt64?
-        var notes = ["dirty rate over \(short.periodSeconds) s: \(short.mebibytesPerSecond) MiB/s (\(short.mode ?? "page-sampling"))"]
-        if let long {
-            let expected = short.bytesPerSecond * Double(long.periodSeconds)
-            if short.bytesPerSecond > 0, long.distinctBytes < saturationShare * expected {
-                let set = max(long.distinctBytes, short.distinctBytes)
+        if let second {
+            let expected = first.rate * second.seconds
+            if first.rate > 0, second.distinct < saturationShare * expected {
+                let set = max(second.distinct, first.distinct)
                 workingSet = UInt64(min(set, Double(memory.maximumBytes)))
                 notes.append(String(
-                    format: "over %d s only %.0f MiB distinct were dirtied (%.0f MiB expected at the short rate): "
-                        + "a working set of ~%.0f MiB is re-dirtied", long.periodSeconds, long.distinctBytes / mib,
+                    format: "over %.1f s only %.1f MiB distinct were dirtied (%.1f MiB expected at the short rate): "
+                        + "a working set of ~%.1f MiB is re-dirtied", second.seconds, second.distinct / mib,
                     expected / mib, set / mib))
             } else {
-                rate = long.bytesPerSecond
-                notes.append("over \(long.periodSeconds) s: \(long.mebibytesPerSecond) MiB/s, no saturation seen, "
+                rate = second.rate
+                notes.append(String(format: "over %.1f s: %.1f MiB/s, no saturation seen, ", second.seconds, second.rate / mib)
                     + "so the working set is taken as all memory and the longer period's rate is used")
             }
         } else {
@@ -74,16 +109,19 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
         }
         if let zeroPages {
             notes.append(zeroPages.summary)
+            if let samplingFailure, sampledShort == nil {
+                notes.append("a later memory sample failed (\(samplingFailure)), so QEMU's dirty counts are used")
+            }
         } else {
-            notes.append("zero-page share unknown (\(zeroPagesUnknownBecause ?? "not sampled")): taken as 0, "
+            notes.append("zero-page share unknown (\(samplingFailure ?? "not sampled")): taken as 0, "
                 + "so every page is predicted to cost a full page")
         }
         let workload = MigrationWorkload(
             memoryBytes: memory.maximumBytes, dirtyRateBytesPerSecond: rate, writableWorkingSetBytes: workingSet,
             zeroPageShare: zeroPages?.share)
         return MeasuredWorkload(
-            domainName: domainName, memory: memory, short: short, long: long, zeroPages: zeroPages, workload: workload,
-            notes: notes)
+            domainName: domainName, memory: memory, short: short, long: long, zeroPages: zeroPages,
+            sampledShort: sampledShort, sampledLong: sampledLong, workload: workload, notes: notes)
     }
 }
 
@@ -225,25 +263,30 @@ public struct MigrationPlanner: Sendable {
     /// Measures memory size, dirty rate, working set and zero-page share of the running `domain`.
     public func measureWorkload(of domain: Domain) async throws -> MeasuredWorkload {
         let memory = try await domain.memoryInfo()
+        // An unreadable memory only makes the prediction coarser (QEMU's counts,
+        // no zero pages): a failed sample is a note, not a failure.
+        var samples: [MemorySample] = []
+        var samplingFailure: String?
+        func sample() async {
+            guard probe.memory.samples > 0, samplingFailure == nil else { return }
+            do {
+                samples.append(try await domain.sampleMemory(probe.memory))
+            } catch {
+                samplingFailure = "\(error)"
+            }
+        }
+        await sample()
         let short = try await domain.measureDirtyRate(seconds: probe.shortSeconds, mode: probe.mode)
+        await sample()
         var long: DirtyRateMeasurement?
         if probe.longSeconds > probe.shortSeconds {
             long = try await domain.measureDirtyRate(seconds: probe.longSeconds, mode: probe.mode)
+            await sample()
         }
-        // An unknown zero-page share only makes the prediction conservative: a
-        // failed sampling is a note, not a failure.
-        var zeroPages: ZeroPageEstimate?
-        var unknownBecause: String?
-        if probe.zeroPages.samples > 0 {
-            do {
-                zeroPages = try await domain.sampleZeroPages(probe.zeroPages)
-            } catch {
-                unknownBecause = "\(error)"
-            }
-        }
+        if samplingFailure != nil { samples = Array(samples.prefix(1)) }
         return MeasuredWorkload.derive(
             domainName: domain.name, memory: memory, short: short, long: long, saturationShare: probe.saturationShare,
-            zeroPages: zeroPages, zeroPagesUnknownBecause: unknownBecause)
+            samples: samples, samplingFailure: samplingFailure)
     }
 
     /// The plan for already measured inputs (pure).

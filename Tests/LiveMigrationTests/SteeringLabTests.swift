@@ -36,6 +36,29 @@ struct SteeringLabTests {
         lab.logger.info("dirty rate of a \(rate) MiB/s guest: \(m.mebibytesPerSecond) MiB/s over \(m.periodSeconds) s (\(m.mode ?? "?")), waited \(waited)")
     }
 
+    /// The planner's memory samples (4096 pages, against QEMU's 64 on this
+    /// guest) find the rate and the working set of a guest that goes round
+    /// 32 MiB at 16 MiB/s: unsaturated over ~1.5 s, saturated over ~5 s.
+    @Test func memorySamplesFindTheRateAndTheWorkingSet() async throws {
+        let lab = try await Lab.shared()
+        let name = "steer-sampled"
+        let rate = 16.0, wss = 32.0
+        try await lab.startGuest(name, dirtyMiBPerSecond: Int(rate), wssMiB: Int(wss))
+        defer { lab.destroyGuestNow(name) }
+        let domain = try await lab.connection("a").domain(named: name)
+
+        let measured = try await MigrationPlanner().measureWorkload(of: domain)
+        let short = try #require(measured.sampledShort, "\(measured.notes)")
+        let long = try #require(measured.sampledLong)
+        lab.logger.info("sampled: \(short.summary); \(long.summary); notes: \(measured.notes)")
+        #expect(short.sampledPages == 4096 && short.intervalSeconds > 1 && long.intervalSeconds > short.intervalSeconds + 2)
+        let d = measured.workload.dirtyRateBytesPerSecond / Self.mib
+        #expect(d >= 0.7 * rate && d <= 1.4 * rate, "dirty rate \(d) MiB/s for a \(rate) MiB/s guest; \(measured.notes)")
+        let w = try #require(measured.workload.writableWorkingSetBytes, "no working set found; \(measured.notes)")
+        let wMiB = Double(w) / Self.mib
+        #expect(wMiB >= 0.7 * wss && wMiB <= 1.4 * wss, "working set \(wMiB) MiB for a \(wss) MiB one; \(measured.notes)")
+    }
+
     @Test func predictOnAnIdleGuestSaysGo() async throws {
         let lab = try await Lab.shared()
         let name = "steer-idle"
