@@ -110,9 +110,13 @@ struct PredictCommand: AsyncParsableCommand {
         if let steered = plan.steered, let p = plan.prediction(for: steered) ?? Optional(
             Predictor().predict(steered, workload: w, link: plan.link, budget: plan.budget)) {
             lines.append("")
-            lines.append("LivCloud runs: \(steered.name), steered by AdaptiveController (starts at "
-                + "\(Int(AdaptiveController.Configuration.defaultInitialDowntimeMs(budget: plan.budget))) ms, raises within the budget "
-                + "only on a stall)" + (p.point.totalSeconds.map { String(format: ": ~%.1f s", $0) } ?? ": does not converge by itself"))
+            let how = steered == .postCopy
+                ? "the switch to post-copy scheduled after the bulk pass"
+                : "steered by AdaptiveController (starts at "
+                    + "\(Int(AdaptiveController.Configuration.defaultInitialDowntimeMs(budget: plan.budget))) ms, raises within the budget "
+                    + "only on a stall)"
+            lines.append("LivCloud runs: \(steered.name), \(how)"
+                + (p.point.totalSeconds.map { String(format: ": ~%.1f s", $0) } ?? ": does not converge by itself"))
         }
         lines.append("")
         lines.append("  candidate                                         conv  total s (band)          downtime ms (band)   MiB sent")

@@ -3,15 +3,19 @@ import MigrationModel
 
 /// How the planner measures a guest before a migration: two dirty-rate
 /// calculations by QEMU, a short one for the rate and a longer one for the
-/// working set, bracketed by three samples of the guest's memory taken by
-/// LivCloud (before, between and after), which give the zero-page share and
-/// the distinct pages changed over the same two periods.
+/// working set, and four samples of the guest's memory taken by LivCloud (two
+/// back to back before, one between and one after), which give the zero-page
+/// share and the distinct pages changed over ~0.5 s, ~1.5 s and ~5 s.
 ///
 /// A guest that keeps re-dirtying a working set W at D bytes/s dirties
 /// min(W, D·T) distinct bytes in a period T. So the short period gives D
 /// (while D·T < W), and when the long period's distinct bytes fall clearly
 /// short of D·T_long they have saturated at W; otherwise the long period's
-/// rate, averaged over more time, is the better estimate of D.
+/// rate, averaged over more time, is the better estimate of D. With LivCloud's
+/// samples D is the largest distinct-bytes rate of the three intervals (a
+/// saturated interval can only under-read it), so a guest that goes round a
+/// small working set within 1.5 s is still seen at its rate; when the working
+/// set saturates, QEMU's short-period rate is used if it is higher.
 ///
 /// Which counts are used: QEMU's page sampling hashes 512 pages per GiB (64 on
 /// a 128 MiB guest, so a guest dirtying 6 % of its memory per second is seen
@@ -52,16 +56,15 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
     public var long: DirtyRateMeasurement?
     /// The sampled zero-page share; nil when not sampled or the sampling failed (see `notes`).
     public var zeroPages: ZeroPageEstimate?
-    /// Pages changed between LivCloud's first and second / first and third memory sample.
-    public var sampledShort: DirtyPageEstimate?
-    public var sampledLong: DirtyPageEstimate?
+    /// Pages changed between LivCloud's first memory sample and each later one.
+    public var sampledIntervals: [DirtyPageEstimate]?
     public var workload: MigrationWorkload
     /// How the numbers were derived, as sentences.
     public var notes: [String]
 
     /// Derives the model input from the measurements (pure; see `WorkloadProbe`).
-    /// `samples` are LivCloud's memory samples in order (before, between and
-    /// after QEMU's periods); `samplingFailure` says why there are none.
+    /// `samples` are LivCloud's memory samples in the order taken (each later
+    /// one is compared with the first); `samplingFailure` says why there are none.
     public static func derive(
         domainName: String, memory: DomainMemoryInfo, short: DirtyRateMeasurement, long: DirtyRateMeasurement?,
         saturationShare: Double = 0.75, samples: [MemorySample] = [], samplingFailure: String? = nil
@@ -69,20 +72,23 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
         let mib = 1_048_576.0
         var notes: [String] = []
         let zeroPages = samples.first?.zeroPages
-        let sampledShort = samples.count >= 2 ? try? DirtyPageEstimate.between(samples[0], samples[1]) : nil
-        let sampledLong = samples.count >= 3 ? try? DirtyPageEstimate.between(samples[0], samples[2]) : nil
+        let intervals = samples.dropFirst().compactMap { try? DirtyPageEstimate.between(samples[0], $0) }
+            .sorted { $0.intervalSeconds < $1.intervalSeconds }
         let qemuCountsEveryPage = short.mode == DirtyRateMode.dirtyBitmap.rawValue || short.mode == DirtyRateMode.dirtyRing.rawValue
 
         // (rate, distinct bytes, period) of the short and the long period, from one source.
         typealias Period = (rate: Double, distinct: Double, seconds: Double)
         let first: Period, second: Period?
+        var usedSamples = false
         let qemuSays = "QEMU (\(short.mode ?? "page-sampling")): \(short.mebibytesPerSecond) MiB/s over \(short.periodSeconds) s"
             + (long.map { ", \($0.mebibytesPerSecond) MiB/s over \($0.periodSeconds) s" } ?? "")
-        if !qemuCountsEveryPage, let s1 = sampledShort {
-            first = (s1.bytesPerSecond, s1.distinctBytes, s1.intervalSeconds)
-            second = sampledLong.map { ($0.bytesPerSecond, $0.distinctBytes, $0.intervalSeconds) }
-            notes.append("dirty pages from LivCloud's memory samples: " + s1.summary
-                + (sampledLong.map { "; " + $0.summary } ?? "") + " (" + qemuSays + ")")
+        if !qemuCountsEveryPage, let fastest = intervals.max(by: { $0.bytesPerSecond < $1.bytesPerSecond }),
+           let longest = intervals.last {
+            first = (fastest.bytesPerSecond, fastest.distinctBytes, fastest.intervalSeconds)
+            second = longest == fastest ? nil : (longest.bytesPerSecond, longest.distinctBytes, longest.intervalSeconds)
+            usedSamples = true
+            notes.append("dirty pages from LivCloud's memory samples: "
+                + intervals.map(\.summary).joined(separator: "; ") + " (" + qemuSays + ")")
         } else {
             first = (short.bytesPerSecond, short.distinctBytes, Double(short.periodSeconds))
             second = long.map { ($0.bytesPerSecond, $0.distinctBytes, Double($0.periodSeconds)) }
@@ -99,6 +105,16 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
                     format: "over %.1f s only %.1f MiB distinct were dirtied (%.1f MiB expected at the short rate): "
                         + "a working set of ~%.1f MiB is re-dirtied", second.seconds, second.distinct / mib,
                     expected / mib, set / mib))
+                // A guest that goes round its working set quickly saturates every
+                // interval a little, and memory samples can slow a TCG guest while
+                // they are read: both only under-read the rate. QEMU's short
+                // period is the other opinion; the larger is the safer input.
+                if usedSamples, short.bytesPerSecond > rate {
+                    notes.append(String(
+                        format: "the rate is taken from QEMU's short period (%.1f MiB/s), above the samples' %.1f MiB/s",
+                        short.bytesPerSecond / mib, rate / mib))
+                    rate = short.bytesPerSecond
+                }
             } else {
                 rate = second.rate
                 notes.append(String(format: "over %.1f s: %.1f MiB/s, no saturation seen, ", second.seconds, second.rate / mib)
@@ -109,7 +125,7 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
         }
         if let zeroPages {
             notes.append(zeroPages.summary)
-            if let samplingFailure, sampledShort == nil {
+            if let samplingFailure, intervals.isEmpty {
                 notes.append("a later memory sample failed (\(samplingFailure)), so QEMU's dirty counts are used")
             }
         } else {
@@ -121,7 +137,7 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
             zeroPageShare: zeroPages?.share)
         return MeasuredWorkload(
             domainName: domainName, memory: memory, short: short, long: long, zeroPages: zeroPages,
-            sampledShort: sampledShort, sampledLong: sampledLong, workload: workload, notes: notes)
+            sampledIntervals: intervals.isEmpty ? nil : intervals, workload: workload, notes: notes)
     }
 }
 
@@ -276,6 +292,7 @@ public struct MigrationPlanner: Sendable {
             }
         }
         await sample()
+        await sample()  // back to back: the shortest interval, for guests that go round their working set quickly
         let short = try await domain.measureDirtyRate(seconds: probe.shortSeconds, mode: probe.mode)
         await sample()
         var long: DirtyRateMeasurement?

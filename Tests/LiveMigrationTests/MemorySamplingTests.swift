@@ -151,7 +151,7 @@ struct MemorySamplingTests {
         #expect(abs(m.workload.dirtyRateBytesPerSecond / 1_048_576 - 8) < 1e-9)
         #expect(m.workload.writableWorkingSetBytes == nil)
         #expect(m.workload.zeroPageShare == 3.0 / 16)
-        #expect(m.sampledShort != nil && m.sampledLong != nil)
+        #expect(m.sampledIntervals?.count == 2)
         #expect(m.notes.first?.hasPrefix("dirty pages from LivCloud's memory samples") == true)
         #expect(m.notes.first?.contains("QEMU (page-sampling): 13 MiB/s over 1 s") == true)
     }
@@ -165,6 +165,25 @@ struct MemorySamplingTests {
         let w = try #require(m.workload.writableWorkingSetBytes)
         #expect(w == 64 << 20)
         #expect(abs(m.workload.dirtyRateBytesPerSecond / 1_048_576 - 56.0 / 1.5) < 1e-9)
+    }
+
+    @Test func aGuestThatGoesRoundItsWorkingSetQuicklyIsSeenAtItsRateInTheShortestInterval() throws {
+        // 40 MiB/s round a 44 MiB working set: 20 MiB in 0.5 s, then 44 MiB whatever the interval.
+        let s0 = Self.sample(at: 0)
+        let half = Self.sample(at: 0.5) { run, _ in run % 64 < 10 }  // 10/64 of 128 MiB = 20 MiB
+        let saturated: (Int, Int) -> Bool = { run, page in run % 64 < 22 && (run % 64 < 21 || page < 16) }  // 44 MiB
+        let s1 = Self.sample(at: 1.7, changed: saturated)
+        let s2 = Self.sample(at: 5.2, changed: saturated)
+        let m = MeasuredWorkload.derive(
+            domainName: "g", memory: memory128, short: qemu(32, over: 1), long: qemu(15, over: 3), samples: [s0, half, s1, s2])
+        #expect(abs(m.workload.dirtyRateBytesPerSecond / 1_048_576 - 40) < 1e-9)
+        #expect(try #require(m.workload.writableWorkingSetBytes) == 44 << 20)
+        // When QEMU's short period saw more, the larger rate is the input.
+        let q = MeasuredWorkload.derive(
+            domainName: "g", memory: memory128, short: qemu(46, over: 1), long: qemu(15, over: 3), samples: [s0, half, s1, s2])
+        #expect(q.workload.dirtyRateBytesPerSecond == 46 * 1_048_576)
+        #expect(q.notes.contains { $0.hasPrefix("the rate is taken from QEMU's short period (46.0 MiB/s)") })
+        #expect(m.sampledIntervals?.map(\.intervalSeconds).map { ($0 * 10).rounded() / 10 } == [0.5, 1.7, 5.2])
     }
 
     @Test func kvmDirtyCountsAreUsedAsTheyAre() {
