@@ -1,5 +1,6 @@
 import Foundation
 import LiveMigration
+import MigrationModel
 
 /// The one JSON object `livcloud migrate --json` prints.
 struct MigrationReport: Codable {
@@ -46,6 +47,8 @@ struct MigrationReport: Codable {
     var data_bytes_sent: UInt64?
     var disk_bytes_sent: UInt64?
     var iterations: Int?
+    /// The link rate this job achieved as the model counts it: give it to `predict --link-mib`.
+    var achieved_link_mibps: Double?
     var stats_from: String?
     var wall_clock_s: Double?
     var guest_running_on: String  // source | destination | both | neither
@@ -76,6 +79,7 @@ struct MigrationReport: Codable {
         data_bytes_sent = s?.dataBytesSent
         disk_bytes_sent = s?.diskBytesSent
         iterations = s?.iterations
+        achieved_link_mibps = s?.achievedLink().map { ($0.bytesPerSecond / 1_048_576 * 10).rounded() / 10 }
         stats_from = s?.origin.rawValue
         wall_clock_s = result.wallClockSeconds
         fill(result.placement)
@@ -121,6 +125,7 @@ struct MigrationReport: Codable {
             let mib = memory_bytes_sent.map { String(format: "%.1f MiB", Double($0) / 1_048_576) } ?? "?"
             return "completed in \(total_ms.map { "\($0) ms" } ?? "?"): downtime \(downtime_ms.map { "\($0) ms" } ?? "?"), "
                 + "\(mib) memory sent, \(iterations.map(String.init) ?? "?") passes; guest running on \(guest_running_on)"
+                + (achieved_link_mibps.map { String(format: "; link achieved %.1f MiB/s (predict --link-mib)", $0) } ?? "")
         default:
             return "\(status): \(error ?? "?"); guest running on \(guest_running_on)"
         }

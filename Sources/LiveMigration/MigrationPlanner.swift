@@ -12,9 +12,9 @@ import MigrationModel
 /// (while D·T < W), and when the long period's distinct bytes fall clearly
 /// short of D·T_long they have saturated at W; otherwise the long period's
 /// rate, averaged over more time, is the better estimate of D. With LivCloud's
-/// samples D is the largest distinct-bytes rate of the three intervals (a
-/// saturated interval can only under-read it), so a guest that goes round a
-/// small working set within 1.5 s is still seen at its rate; when the working
+/// three intervals the same test runs from the longest down, each against
+/// its shorter neighbour, so a guest that goes round a small working set
+/// within 1.5 s is still seen at the ~0.5 s interval's rate; when the working
 /// set saturates, QEMU's short-period rate is used if it is higher.
 ///
 /// Which counts are used: QEMU's page sampling hashes 512 pages per GiB (64 on
@@ -76,50 +76,58 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
             .sorted { $0.intervalSeconds < $1.intervalSeconds }
         let qemuCountsEveryPage = short.mode == DirtyRateMode.dirtyBitmap.rawValue || short.mode == DirtyRateMode.dirtyRing.rawValue
 
-        // (rate, distinct bytes, period) of the short and the long period, from one source.
+        // (rate, distinct bytes, period) of every period, shortest first, from one source.
         typealias Period = (rate: Double, distinct: Double, seconds: Double)
-        let first: Period, second: Period?
-        var usedSamples = false
+        let periods: [Period]
+        let usedSamples: Bool
         let qemuSays = "QEMU (\(short.mode ?? "page-sampling")): \(short.mebibytesPerSecond) MiB/s over \(short.periodSeconds) s"
             + (long.map { ", \($0.mebibytesPerSecond) MiB/s over \($0.periodSeconds) s" } ?? "")
-        if !qemuCountsEveryPage, let fastest = intervals.max(by: { $0.bytesPerSecond < $1.bytesPerSecond }),
-           let longest = intervals.last {
-            first = (fastest.bytesPerSecond, fastest.distinctBytes, fastest.intervalSeconds)
-            second = longest == fastest ? nil : (longest.bytesPerSecond, longest.distinctBytes, longest.intervalSeconds)
+        if !qemuCountsEveryPage, !intervals.isEmpty {
+            periods = intervals.map { ($0.bytesPerSecond, $0.distinctBytes, $0.intervalSeconds) }
             usedSamples = true
             notes.append("dirty pages from LivCloud's memory samples: "
                 + intervals.map(\.summary).joined(separator: "; ") + " (" + qemuSays + ")")
         } else {
-            first = (short.bytesPerSecond, short.distinctBytes, Double(short.periodSeconds))
-            second = long.map { ($0.bytesPerSecond, $0.distinctBytes, Double($0.periodSeconds)) }
+            periods = [(short.bytesPerSecond, short.distinctBytes, Double(short.periodSeconds))]
+                + (long.map { [($0.bytesPerSecond, $0.distinctBytes, Double($0.periodSeconds))] } ?? [])
+            usedSamples = false
             notes.append("dirty rate from " + qemuSays)
         }
-        var rate = first.rate
+        // From the longest period down: a period is saturated when its distinct
+        // bytes fall clearly short of the next shorter period's rate × its
+        // length. The rate is that of the longest unsaturated period (the most
+        // pages seen), the working set what the saturated ones reached.
+        // Comparing neighbours, never the noisy shortest with the longest,
+        // keeps a high reading of a short period from faking saturation.
+        var k = periods.count - 1
+        while k >= 1, periods[k - 1].rate > 0,
+              periods[k].distinct < saturationShare * periods[k - 1].rate * periods[k].seconds {
+            k -= 1
+        }
+        var rate = periods[k].rate
         var workingSet: UInt64?
-        if let second {
-            let expected = first.rate * second.seconds
-            if first.rate > 0, second.distinct < saturationShare * expected {
-                let set = max(second.distinct, first.distinct)
-                workingSet = UInt64(min(set, Double(memory.maximumBytes)))
+        if k < periods.count - 1 {
+            let set = periods[(k + 1)...].map(\.distinct).max() ?? 0
+            let last = periods[periods.count - 1]
+            workingSet = UInt64(min(set, Double(memory.maximumBytes)))
+            notes.append(String(
+                format: "over %.1f s only %.1f MiB distinct were dirtied (%.1f MiB expected at the %.1f s period's rate): "
+                    + "a working set of ~%.1f MiB is re-dirtied; the rate is the %.1f s period's",
+                last.seconds, last.distinct / mib, periods[k].rate * last.seconds / mib, periods[k].seconds, set / mib,
+                periods[k].seconds))
+            // A guest that goes round its working set quickly saturates every
+            // period a little, and memory samples can slow a TCG guest while
+            // they are read: both only under-read the rate. QEMU's short
+            // period is the other opinion; the larger is the safer input.
+            if usedSamples, short.bytesPerSecond > rate {
                 notes.append(String(
-                    format: "over %.1f s only %.1f MiB distinct were dirtied (%.1f MiB expected at the short rate): "
-                        + "a working set of ~%.1f MiB is re-dirtied", second.seconds, second.distinct / mib,
-                    expected / mib, set / mib))
-                // A guest that goes round its working set quickly saturates every
-                // interval a little, and memory samples can slow a TCG guest while
-                // they are read: both only under-read the rate. QEMU's short
-                // period is the other opinion; the larger is the safer input.
-                if usedSamples, short.bytesPerSecond > rate {
-                    notes.append(String(
-                        format: "the rate is taken from QEMU's short period (%.1f MiB/s), above the samples' %.1f MiB/s",
-                        short.bytesPerSecond / mib, rate / mib))
-                    rate = short.bytesPerSecond
-                }
-            } else {
-                rate = second.rate
-                notes.append(String(format: "over %.1f s: %.1f MiB/s, no saturation seen, ", second.seconds, second.rate / mib)
-                    + "so the working set is taken as all memory and the longer period's rate is used")
+                    format: "the rate is taken from QEMU's short period (%.1f MiB/s), above the samples' %.1f MiB/s",
+                    short.bytesPerSecond / mib, rate / mib))
+                rate = short.bytesPerSecond
             }
+        } else if periods.count > 1 {
+            notes.append(String(format: "over %.1f s: %.1f MiB/s, no saturation seen, ", periods[k].seconds, rate / mib)
+                + "so the working set is taken as all memory and the longest period's rate is used")
         } else {
             notes.append("working set not measured: taken as all memory")
         }

@@ -10,6 +10,7 @@ struct CLIMigrationReport: Decodable {
     var total_ms: UInt64?
     var memory_bytes_sent: UInt64?
     var iterations: Int?
+    var achieved_link_mibps: Double?
     var guest_running_on: String
     var error: String?
     var decisions: [Decision]?
@@ -52,6 +53,10 @@ extension LabMigrationTests {
         #expect((report.total_ms ?? 0) > (report.downtime_ms ?? 0))
         #expect((report.memory_bytes_sent ?? 0) >= 16 << 20)
         #expect((report.iterations ?? 0) >= 1)
+        // The link this job achieved: the bytes it sent over its time less the model's fixed costs.
+        let achieved = try #require(report.achieved_link_mibps)
+        let sent = Double(report.memory_bytes_sent ?? 0) / 1_048_576, seconds = Double(report.total_ms ?? 0) / 1000
+        #expect(achieved >= sent / seconds * 0.99, "achieved \(achieved) MiB/s; \(sent) MiB in \(seconds) s")
         try await expectRunningOnly(on: "b", name, lab)
 
         // Back with LivCloud's adaptive policy: measured, predicted, then steered by

@@ -186,6 +186,18 @@ struct MemorySamplingTests {
         #expect(m.sampledIntervals?.map(\.intervalSeconds).map { ($0 * 10).rounded() / 10 } == [0.5, 1.7, 5.2])
     }
 
+    @Test func aHighReadingOfTheShortestIntervalDoesNotFakeSaturation() {
+        // 8 MiB/s, unsaturated throughout; the ~0.5 s interval happened to read twice that.
+        let s0 = Self.sample(at: 0)
+        let half = Self.sample(at: 0.5) { run, _ in run % 64 < 4 }  // 8 MiB: 16 MiB/s
+        let s1 = Self.sample(at: 1.75) { run, _ in run % 64 < 7 }  // 14 MiB: 8 MiB/s
+        let s2 = Self.sample(at: 5.25) { run, _ in run % 64 < 21 }  // 42 MiB: 8 MiB/s
+        let m = MeasuredWorkload.derive(
+            domainName: "g", memory: memory128, short: qemu(13, over: 1), long: qemu(9, over: 3), samples: [s0, half, s1, s2])
+        #expect(abs(m.workload.dirtyRateBytesPerSecond / 1_048_576 - 8) < 1e-9)
+        #expect(m.workload.writableWorkingSetBytes == nil)
+    }
+
     @Test func kvmDirtyCountsAreUsedAsTheyAre() {
         let s0 = Self.sample(at: 0)
         let s1 = Self.sample(at: 1.5) { run, _ in run % 32 < 3 }
