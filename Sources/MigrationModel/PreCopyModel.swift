@@ -26,7 +26,7 @@ enum PreCopyModel {
         xbzrleCacheBytes: UInt64?,
         autoConverge: AutoConvergeSettings?,
         calibration: ModelCalibration,
-        inFlightBytes: Double = 0
+        inFlightBytes: Double
     ) -> PolicyOutcome {
         let limitMs = downtimeLimitSeconds * 1000
         let m = workload.memory

@@ -16,26 +16,30 @@ public struct Predictor: Sendable, Equatable, Codable {
     public func outcome(
         of policy: CandidatePolicy, workload: MigrationWorkload, link: LinkEstimate, budget: DowntimeBudget
     ) -> PolicyOutcome {
-        let rate = link.bytesPerSecond
-        let inFlight = calibration.inFlightBytes(over: link)
         switch policy {
         case .plainPreCopy(let limit):
-            return PreCopyModel.run(
-                workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
-                xbzrleCacheBytes: nil, autoConverge: nil, calibration: calibration, inFlightBytes: inFlight)
+            return preCopy(workload, over: link, limitMs: limit)
         case .autoConverge(let settings, let limit):
-            return PreCopyModel.run(
-                workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
-                xbzrleCacheBytes: nil, autoConverge: settings, calibration: calibration, inFlightBytes: inFlight)
+            return preCopy(workload, over: link, limitMs: limit, autoConverge: settings)
         case .xbzrle(let cache, let limit):
-            return PreCopyModel.run(
-                workload: workload, rate: rate, downtimeLimitSeconds: limit / 1000,
-                xbzrleCacheBytes: cache, autoConverge: nil, calibration: calibration, inFlightBytes: inFlight)
+            return preCopy(workload, over: link, limitMs: limit, xbzrleCacheBytes: cache)
         case .postCopy:
-            return PreCopyModel.postCopy(workload: workload, rate: rate, calibration: calibration)
+            return PreCopyModel.postCopy(workload: workload, rate: link.bytesPerSecond, calibration: calibration)
         case .adaptive(let features):
-            return adaptiveOutcome(features: features, workload: workload, rate: rate, inFlightBytes: inFlight, budget: budget)
+            return adaptiveOutcome(features: features, workload: workload, link: link, budget: budget)
         }
+    }
+
+    /// Pre-copy at one downtime limit; the network holds part of the stream
+    /// when the guest pauses only over a measured link (`ModelCalibration.inFlightBytes`).
+    private func preCopy(
+        _ workload: MigrationWorkload, over link: LinkEstimate, limitMs: Double, xbzrleCacheBytes: UInt64? = nil,
+        autoConverge: AutoConvergeSettings? = nil
+    ) -> PolicyOutcome {
+        PreCopyModel.run(
+            workload: workload, rate: link.bytesPerSecond, downtimeLimitSeconds: limitMs / 1000,
+            xbzrleCacheBytes: xbzrleCacheBytes, autoConverge: autoConverge, calibration: calibration,
+            inFlightBytes: calibration.inFlightBytes(over: link))
     }
 
     /// The steered policy as `AdaptiveController` runs it: pre-copy at the
@@ -43,15 +47,14 @@ public struct Predictor: Sendable, Equatable, Codable {
     /// still doesn't converge, or would take longer than the time goal, post-copy
     /// when allowed.
     func adaptiveOutcome(
-        features: MigrationFeatures, workload: MigrationWorkload, rate: Double, inFlightBytes: Double = 0,
-        budget: DowntimeBudget
+        features: MigrationFeatures, workload: MigrationWorkload, link: LinkEstimate, budget: DowntimeBudget
     ) -> PolicyOutcome {
+        let rate = link.bytesPerSecond
         let initialMs = AdaptiveController.Configuration.defaultInitialDowntimeMs(budget: budget)
         func preCopy(_ limitMs: Double) -> PolicyOutcome {
-            PreCopyModel.run(
-                workload: workload, rate: rate, downtimeLimitSeconds: limitMs / 1000,
-                xbzrleCacheBytes: features.xbzrleCacheBytes, autoConverge: features.autoConverge,
-                calibration: calibration, inFlightBytes: inFlightBytes)
+            self.preCopy(
+                workload, over: link, limitMs: limitMs, xbzrleCacheBytes: features.xbzrleCacheBytes,
+                autoConverge: features.autoConverge)
         }
         var result = preCopy(initialMs)
         if !result.converges, budget.milliseconds > initialMs {
@@ -78,7 +81,7 @@ public struct Predictor: Sendable, Equatable, Codable {
                 let deadlineSwitch = max(bulkTime, goal - config.margin * setTime)
                 let switchAt = min(stallSwitch, deadlineSwitch)
                 if switchAt > bulkTime {
-                    let total = switchAt + calibration.postCopySwitchoverSeconds + setTime
+                    let total = calibration.jobOverheadSeconds + switchAt + calibration.postCopySwitchoverSeconds + setTime
                     post.totalSeconds = total
                     post.bytesSent = (post.bytesSent ?? 0) + (switchAt - bulkTime) * rate
                     post.livePasses = 1 + Int(((switchAt - bulkTime) / max(setTime, 1e-9)).rounded(.up))

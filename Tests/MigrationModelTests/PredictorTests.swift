@@ -137,6 +137,24 @@ private let budget300 = DowntimeBudget(milliseconds: 300)
         ).totalSeconds ?? .infinity
     }
 
+    /// The job's fixed cost is in every policy's total exactly once, including
+    /// the adaptive policy's delayed switch to post-copy.
+    @Test(arguments: policies + [
+        .adaptive(MigrationFeatures(postCopyAllowed: true)),
+        .adaptive(MigrationFeatures(xbzrleCacheBytes: Lab.cache64, postCopyAllowed: true)),
+    ])
+    func theFixedJobCostIsAddedOnce(policy: CandidatePolicy) throws {
+        let without = Predictor(calibration: ModelCalibration(jobOverheadSeconds: 0))
+        let with = Predictor(calibration: ModelCalibration(jobOverheadSeconds: 0.7))
+        for (workload, link) in [(Lab.workload, Lab.cap10), (Lab.workload, LinkEstimate.cap(mebibytesPerSecond: 100))] {
+            let a = without.outcome(of: policy, workload: workload, link: link, budget: budget300)
+            let b = with.outcome(of: policy, workload: workload, link: link, budget: budget300)
+            #expect(a.converges == b.converges)
+            guard let t0 = a.totalSeconds, let t1 = b.totalSeconds else { continue }
+            #expect(abs(t1 - t0 - 0.7) < 1e-9, "\(policy.name): \(t0) s without, \(t1) s with a 0.7 s fixed cost")
+        }
+    }
+
     @Test(arguments: policies)
     func moreBandwidthNeverTakesLonger(policy: CandidatePolicy) {
         for dirty in Self.dirties {
