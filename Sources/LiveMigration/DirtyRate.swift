@@ -142,7 +142,7 @@ extension Domain {
                 let waited = started.duration(to: clock.now)
                 return DirtyRateMeasurement(
                     mebibytesPerSecond: mibps, periodSeconds: s.period ?? seconds, startTime: s.start, mode: s.mode,
-                    waitedSeconds: Double(waited.components.seconds) + Double(waited.components.attoseconds) / 1e18)
+                    waitedSeconds: waited.seconds)
             }
             if clock.now >= deadline {
                 throw DirtyRateError(

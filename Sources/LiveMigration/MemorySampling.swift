@@ -54,7 +54,7 @@ public struct MemorySampling: Sendable, Equatable, Codable {
     public func problem(memoryBytes: UInt64) -> String? {
         if samples < 0 { return "samples must not be negative (got \(samples))" }
         if pagesPerSample < 1 { return "pagesPerSample must be at least 1 (got \(pagesPerSample))" }
-        if pageSize == 0 || pageSize & (pageSize - 1) != 0 { return "pageSize must be a power of two (got \(pageSize))" }
+        if pageSize < 8 || pageSize & (pageSize - 1) != 0 { return "pageSize must be a power of two of at least 8 (got \(pageSize))" }
         if readBytes > Self.maximumReadBytes {
             return "a run of \(pagesPerSample) pages (\(readBytes) bytes) exceeds libvirt's \(Self.maximumReadBytes)-byte peek limit"
         }
@@ -88,20 +88,29 @@ public struct MemorySampling: Sendable, Equatable, Codable {
 /// Run-level counts to a share with its standard error: the ratio estimator
 /// for cluster samples (pages within a run are correlated, so the error comes
 /// from the spread between runs, not from the page count).
-enum RunRatio {
-    static func estimate(_ counts: [(hits: Int, pages: Int)]) -> (share: Double, standardError: Double) {
-        let pages = counts.reduce(0) { $0 + $1.pages }
-        let hits = counts.reduce(0) { $0 + $1.hits }
-        let share = pages > 0 ? Double(hits) / Double(pages) : 0
+struct RunRatio {
+    var hits = 0
+    var pages = 0
+    var runs: Int
+    var share = 0.0
+    var standardError = 0.0
+
+    init(_ counts: [(hits: Int, pages: Int)]) {
+        runs = counts.count
+        for c in counts {
+            hits += c.hits
+            pages += c.pages
+        }
+        guard pages > 0 else { return }
+        share = Double(hits) / Double(pages)
         // SE² = Σ (h_i − p·n_i)² / (k (k−1) n̄²).
-        let k = counts.count
-        guard k > 1, pages > 0 else { return (share, 0) }
-        let meanPages = Double(pages) / Double(k)
+        guard runs > 1 else { return }
+        let meanPages = Double(pages) / Double(runs)
         let ss = counts.reduce(0.0) { acc, c in
             let r = Double(c.hits) - share * Double(c.pages)
             return acc + r * r
         }
-        return (share, (ss / Double(k * (k - 1))).squareRoot() / meanPages)
+        standardError = (ss / Double(runs * (runs - 1))).squareRoot() / meanPages
     }
 }
 
@@ -132,12 +141,9 @@ public struct ZeroPageEstimate: Sendable, Equatable, Codable {
     public static func from(
         runs counts: [(zero: Int, pages: Int)], sampledRangeBytes: UInt64, memoryBytes: UInt64, elapsedSeconds: Double
     ) -> ZeroPageEstimate {
-        let pages = counts.reduce(0) { $0 + $1.pages }
-        let zero = counts.reduce(0) { $0 + $1.zero }
-        let k = counts.count
-        let (share, se) = RunRatio.estimate(counts.map { (hits: $0.zero, pages: $0.pages) })
+        let r = RunRatio(counts.map { (hits: $0.zero, pages: $0.pages) })
         return ZeroPageEstimate(
-            sampledPages: pages, zeroPages: zero, runs: k, share: share, standardError: se,
+            sampledPages: r.pages, zeroPages: r.hits, runs: r.runs, share: r.share, standardError: r.standardError,
             sampledRangeBytes: sampledRangeBytes, memoryBytes: memoryBytes, elapsedSeconds: elapsedSeconds)
     }
 
@@ -211,7 +217,11 @@ extension Domain {
     /// libvirt refuses the read (e.g. the domain is not running, or the driver
     /// has no `virDomainMemoryPeek`).
     public func sampleMemory(_ sampling: MemorySampling = MemorySampling()) async throws -> MemorySample {
-        let memory = try await memoryInfo().maximumBytes
+        try await sampleMemory(sampling, memoryBytes: try await memoryInfo().maximumBytes)
+    }
+
+    /// `sampleMemory` for a guest whose memory size is already known.
+    func sampleMemory(_ sampling: MemorySampling, memoryBytes memory: UInt64) async throws -> MemorySample {
         if let problem = sampling.problem(memoryBytes: memory) {
             throw MemorySamplingError(domain: name, message: problem)
         }
@@ -222,17 +232,16 @@ extension Domain {
         return try await BlockingExecutor.run("livcloud.memory-sample") { () throws -> MemorySample in
             let clock = ContinuousClock()
             let started = clock.now
-            let startedAt = ProcessInfo.processInfo.systemUptime
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: readBytes, alignment: 8)
             defer { buffer.deallocate() }
             var counts: [(zero: Int, pages: Int)] = []
             var hashes: [UInt64] = []
-            var runTimes: [Double] = []
+            var readAt: [ContinuousClock.Instant] = []
             counts.reserveCapacity(offsets.count)
             hashes.reserveCapacity(offsets.count * readBytes / pageSize)
-            runTimes.reserveCapacity(offsets.count)
+            readAt.reserveCapacity(offsets.count)
             for offset in offsets {
-                let at = started.duration(to: clock.now)
+                readAt.append(clock.now)
                 do throws(LibvirtError) {
                     try self.memoryPeekPhysicalBlocking(offset: offset, size: readBytes, into: buffer.baseAddress!)
                 } catch {
@@ -240,7 +249,6 @@ extension Domain {
                         domain: name, message: "reading \(readBytes) bytes at guest-physical 0x\(String(offset, radix: 16)) failed: \(error)",
                         cause: error)
                 }
-                runTimes.append(at.seconds)
                 let raw = UnsafeRawBufferPointer(buffer)
                 counts.append((ZeroPageEstimate.zeroPageCount(in: raw, pageSize: pageSize), readBytes / pageSize))
                 MemorySample.appendPageHashes(of: raw, pageSize: pageSize, to: &hashes)
@@ -248,9 +256,7 @@ extension Domain {
             let zero = ZeroPageEstimate.from(
                 runs: counts, sampledRangeBytes: sampling.sampledRange(memoryBytes: memory), memoryBytes: memory,
                 elapsedSeconds: started.duration(to: clock.now).seconds)
-            return MemorySample(
-                sampling: sampling, memoryBytes: memory, offsets: offsets, pageHashes: hashes, runTimes: runTimes,
-                startedAt: startedAt, zeroPages: zero)
+            return MemorySample(sampling: sampling, memoryBytes: memory, pageHashes: hashes, readAt: readAt, zeroPages: zero)
         }
     }
 
@@ -260,35 +266,25 @@ extension Domain {
     }
 }
 
-extension Duration {
-    /// The duration in seconds.
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
-}
-
-/// One sample of a guest's memory (`Domain.sampleMemory`).
+/// One sample of a guest's memory (`Domain.sampleMemory`). The pages read
+/// follow from `sampling` and `memoryBytes` (`MemorySampling.offsets`).
 public struct MemorySample: Sendable, Equatable {
     public var sampling: MemorySampling
     public var memoryBytes: UInt64
-    /// Guest-physical start of each run.
-    public var offsets: [UInt64]
     /// A 64-bit hash of every sampled page, run after run.
     public var pageHashes: [UInt64]
-    /// When each run was read, seconds after `startedAt`.
-    public var runTimes: [Double]
-    /// Start of the sample on the system's monotonic clock (`ProcessInfo.systemUptime`), seconds.
-    public var startedAt: Double
+    /// When each run was read.
+    public var readAt: [ContinuousClock.Instant]
     public var zeroPages: ZeroPageEstimate
 
     public init(
-        sampling: MemorySampling, memoryBytes: UInt64, offsets: [UInt64], pageHashes: [UInt64], runTimes: [Double],
-        startedAt: Double, zeroPages: ZeroPageEstimate
+        sampling: MemorySampling, memoryBytes: UInt64, pageHashes: [UInt64], readAt: [ContinuousClock.Instant],
+        zeroPages: ZeroPageEstimate
     ) {
         self.sampling = sampling
         self.memoryBytes = memoryBytes
-        self.offsets = offsets
         self.pageHashes = pageHashes
-        self.runTimes = runTimes
-        self.startedAt = startedAt
+        self.readAt = readAt
         self.zeroPages = zeroPages
     }
 
@@ -322,7 +318,6 @@ public struct DirtyPageEstimate: Sendable, Equatable, Codable {
     /// Mean time between a run's two reads, seconds.
     public var intervalSeconds: Double
     public var memoryBytes: UInt64
-    public var sampledRangeBytes: UInt64
 
     /// Distinct bytes changed in the interval (the share of all memory).
     public var distinctBytes: Double { share * Double(memoryBytes) }
@@ -331,25 +326,24 @@ public struct DirtyPageEstimate: Sendable, Equatable, Codable {
 
     /// The pages that changed from `first` to `second`, which must sample the same pages (pure).
     public static func between(_ first: MemorySample, _ second: MemorySample) throws -> DirtyPageEstimate {
-        guard first.offsets == second.offsets, first.sampling.pagesPerSample == second.sampling.pagesPerSample,
-              first.pageHashes.count == second.pageHashes.count, first.runTimes.count == first.offsets.count,
-              second.runTimes.count == second.offsets.count, !first.offsets.isEmpty else {
+        let runs = first.readAt.count
+        guard first.sampling == second.sampling, first.memoryBytes == second.memoryBytes, runs > 0,
+              second.readAt.count == runs, first.pageHashes.count == second.pageHashes.count,
+              first.pageHashes.count % runs == 0 else {
             throw MemorySamplingError(domain: "", message: "the two samples do not read the same pages")
         }
-        let perRun = first.pageHashes.count / first.offsets.count
+        let perRun = first.pageHashes.count / runs
         var counts: [(hits: Int, pages: Int)] = []
         var intervals = 0.0
-        for run in 0..<first.offsets.count {
-            let range = (run * perRun)..<((run + 1) * perRun)
-            let changed = range.reduce(0) { $0 + (first.pageHashes[$1] != second.pageHashes[$1] ? 1 : 0) }
+        for run in 0..<runs {
+            let changed = (run * perRun..<(run + 1) * perRun).count { first.pageHashes[$0] != second.pageHashes[$0] }
             counts.append((changed, perRun))
-            intervals += (second.startedAt + second.runTimes[run]) - (first.startedAt + first.runTimes[run])
+            intervals += first.readAt[run].duration(to: second.readAt[run]).seconds
         }
-        let (share, se) = RunRatio.estimate(counts)
+        let r = RunRatio(counts)
         return DirtyPageEstimate(
-            sampledPages: first.pageHashes.count, changedPages: counts.reduce(0) { $0 + $1.hits }, runs: counts.count,
-            share: share, standardError: se, intervalSeconds: intervals / Double(counts.count),
-            memoryBytes: first.memoryBytes, sampledRangeBytes: first.zeroPages.sampledRangeBytes)
+            sampledPages: r.pages, changedPages: r.hits, runs: r.runs, share: r.share, standardError: r.standardError,
+            intervalSeconds: intervals / Double(runs), memoryBytes: first.memoryBytes)
     }
 
     /// One sentence for a person.

@@ -134,7 +134,7 @@ public final class Migration: Sendable {
         }
         control.finishAndWaitForMonitor()
         let wall = start.duration(to: .now)
-        let wallSeconds = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
+        let wallSeconds = wall.seconds
         let snapshot = control.snapshot()
 
         if let failure {
@@ -205,7 +205,7 @@ public final class Migration: Sendable {
         defer { control.monitorExited() }
         var schedule = PolicyScheduleController(policy: policy)
         var user = controller
-        let interval = Double(pollInterval.components.seconds) + Double(pollInterval.components.attoseconds) / 1e18
+        let interval = pollInterval.seconds
         var lastProgress: (bytes: UInt64, at: Date)?
         // Until the job is seen, poll fast: the policy's and the controller's first
         // downtime limit must land before QEMU's default 300 ms can switch a short

@@ -64,7 +64,9 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
 
     /// Derives the model input from the measurements (pure; see `WorkloadProbe`).
     /// `samples` are LivCloud's memory samples in the order taken (each later
-    /// one is compared with the first); `samplingFailure` says why there are none.
+    /// one is compared with the first); `samplingFailure` says why sampling
+    /// stopped: the first sample still gives the zero pages, but the dirty
+    /// counts are then QEMU's.
     public static func derive(
         domainName: String, memory: DomainMemoryInfo, short: DirtyRateMeasurement, long: DirtyRateMeasurement?,
         saturationShare: Double = 0.75, samples: [MemorySample] = [], samplingFailure: String? = nil
@@ -72,7 +74,8 @@ public struct MeasuredWorkload: Sendable, Equatable, Codable {
         let mib = 1_048_576.0
         var notes: [String] = []
         let zeroPages = samples.first?.zeroPages
-        let intervals = samples.dropFirst().compactMap { try? DirtyPageEstimate.between(samples[0], $0) }
+        let intervals = samplingFailure != nil ? [] : samples.dropFirst()
+            .compactMap { try? DirtyPageEstimate.between(samples[0], $0) }
             .sorted { $0.intervalSeconds < $1.intervalSeconds }
         let qemuCountsEveryPage = short.mode == DirtyRateMode.dirtyBitmap.rawValue || short.mode == DirtyRateMode.dirtyRing.rawValue
 
@@ -156,6 +159,8 @@ public struct MigrationPlan: Sendable, Equatable, Codable {
     public var budget: DowntimeBudget
     public var options: MigrationFeatures
     public var recommendation: Recommendation
+    /// The predictor (calibration, band) that made `recommendation`.
+    public var predictor: Predictor
 
     public var workload: MigrationWorkload { measured.workload }
 
@@ -178,6 +183,12 @@ public struct MigrationPlan: Sendable, Equatable, Codable {
     /// The prediction for `candidate` (from the recommendation's candidates).
     public func prediction(for candidate: CandidatePolicy) -> PolicyPrediction? {
         recommendation.candidates.first { $0.policy == candidate }
+    }
+
+    /// The prediction for any `candidate`: the recommendation's, or made now
+    /// with the same predictor and inputs when it was not a candidate.
+    public func predict(_ candidate: CandidatePolicy) -> PolicyPrediction {
+        prediction(for: candidate) ?? predictor.predict(candidate, workload: workload, link: link, budget: budget)
     }
 
     /// The libvirt policy for `candidate` (the chosen one by default; nil on
@@ -294,7 +305,7 @@ public struct MigrationPlanner: Sendable {
         func sample() async {
             guard probe.memory.samples > 0, samplingFailure == nil else { return }
             do {
-                samples.append(try await domain.sampleMemory(probe.memory))
+                samples.append(try await domain.sampleMemory(probe.memory, memoryBytes: memory.maximumBytes))
             } catch {
                 samplingFailure = "\(error)"
             }
@@ -308,7 +319,6 @@ public struct MigrationPlanner: Sendable {
             long = try await domain.measureDirtyRate(seconds: probe.longSeconds, mode: probe.mode)
             await sample()
         }
-        if samplingFailure != nil { samples = Array(samples.prefix(1)) }
         return MeasuredWorkload.derive(
             domainName: domain.name, memory: memory, short: short, long: long, saturationShare: probe.saturationShare,
             samples: samples, samplingFailure: samplingFailure)
@@ -319,7 +329,9 @@ public struct MigrationPlanner: Sendable {
         _ measured: MeasuredWorkload, link: LinkEstimate, budget: DowntimeBudget, options: MigrationFeatures
     ) -> MigrationPlan {
         let recommendation = predictor.recommend(workload: measured.workload, link: link, budget: budget, options: options)
-        return MigrationPlan(measured: measured, link: link, budget: budget, options: options, recommendation: recommendation)
+        return MigrationPlan(
+            measured: measured, link: link, budget: budget, options: options, recommendation: recommendation,
+            predictor: predictor)
     }
 
     /// Measures `domain` and plans its migration.

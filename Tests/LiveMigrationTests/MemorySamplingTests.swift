@@ -48,6 +48,8 @@ struct MemorySamplingTests {
         #expect(MemorySampling(pagesPerSample: 0).problem(memoryBytes: 1 << 30)?.contains("pagesPerSample") == true)
         #expect(MemorySampling(pagesPerSample: 2048).problem(memoryBytes: 1 << 30)?.contains("peek limit") == true)
         #expect(MemorySampling(pageSize: 3000).problem(memoryBytes: 1 << 30)?.contains("power of two") == true)
+        // Zero pages are counted 8 bytes at a time: smaller pages are refused, not a crash.
+        #expect(MemorySampling(pageSize: 4).problem(memoryBytes: 1 << 30)?.contains("at least 8") == true)
         #expect(MemorySampling(samples: -1).problem(memoryBytes: 1 << 30)?.contains("negative") == true)
         #expect(MemorySampling(pagesPerSample: 16).problem(memoryBytes: 32 << 10)?.contains("no run") == true)
         #expect(MemorySampling().problem(memoryBytes: 1 << 30) == nil)
@@ -95,7 +97,6 @@ struct MemorySamplingTests {
         changed: (Int, Int) -> Bool = { _, _ in false }
     ) -> MemorySample {
         let sampling = MemorySampling(samples: runs, pagesPerSample: 16)
-        let offsets = sampling.offsets(memoryBytes: memory)
         var hashes: [UInt64] = []
         for run in 0..<runs {
             for page in 0..<16 { hashes.append(UInt64(run * 16 + page) &* 31 &+ (changed(run, page) ? 1 : 0)) }
@@ -103,10 +104,14 @@ struct MemorySamplingTests {
         let zero = ZeroPageEstimate.from(
             runs: Array(repeating: (zero: zeroPerRun, pages: 16), count: runs), sampledRangeBytes: memory,
             memoryBytes: memory, elapsedSeconds: 0.1)
+        let startedAt = epoch + .milliseconds(Int(start * 1000))
         return MemorySample(
-            sampling: sampling, memoryBytes: memory, offsets: offsets, pageHashes: hashes,
-            runTimes: (0..<runs).map { Double($0) * 0.001 }, startedAt: start, zeroPages: zero)
+            sampling: sampling, memoryBytes: memory, pageHashes: hashes,
+            readAt: (0..<runs).map { startedAt + .milliseconds($0) }, zeroPages: zero)
     }
+
+    /// The common origin of the synthetic samples' clocks.
+    static let epoch = ContinuousClock.now
 
     @Test func changedPagesBetweenTwoSamplesGiveDistinctBytesAndRate() throws {
         let before = Self.sample(at: 100)
