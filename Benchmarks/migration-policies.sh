@@ -88,7 +88,7 @@ run() {
     --migrate-uri "$MIGRATE_URI" --policy "$policy" --time-limit "$TIME_LIMIT" --max-downtime-ms "$BUDGET_MS" \
     --workload "$workload" "$@") || rc=$?
   if [[ $rc != 0 || -z $line ]]; then
-    line=$(python3 -c 'import json,sys; print(json.dumps({"workload": sys.argv[1], "policy": sys.argv[2], "success": False, "outcome": "bench-migrate exited %s (hang or error)" % sys.argv[3]}))' "$workload" "$policy" "$rc")
+    line=$(python3 -c 'import json,sys; print(json.dumps({"workload": sys.argv[1], "policy": sys.argv[2], "migration": {"status": "failed", "error": "bench-migrate exited %s (hang or error)" % sys.argv[3]}}))' "$workload" "$policy" "$rc")
   fi
   local where
   where=$(bash "$LAB" guest where "$CURRENT" 2>/dev/null || echo '{}')
@@ -109,7 +109,8 @@ calibrate() {
   done
   EST=$(python3 -c '
 import json, statistics, sys
-rates = [json.loads(l).get("achieved_link_mibps") for l in open(sys.argv[1]) if json.loads(l).get("workload") == sys.argv[2]]
+rows = [json.loads(l) for l in open(sys.argv[1])]
+rates = [r["migration"].get("achieved_link_mibps") for r in rows if r.get("workload") == sys.argv[2]]
 rates = [r for r in rates if r]
 print(round(statistics.median(rates), 2) if rates else sys.argv[3])' "$OUT" "$label" "$LINK")
 }
@@ -148,13 +149,18 @@ cap, mem = float(sys.argv[2]), float(sys.argv[3])
 def med(xs):
     xs = [x for x in xs if x is not None]
     return statistics.median(xs) if xs else None
+def mig(r):  # the run's outcome, as `livcloud migrate --json` reports it
+    return r.get("migration") or {}
+def ok(r):
+    return mig(r).get("status") == "completed"
 def total(r):  # completed stats, else the migrate call's wall time (post-copy keeps no stats)
-    return r.get("total_s") if r.get("total_s") is not None else (r.get("wall_s") if r.get("success") else None)
+    m = mig(r)
+    return m["total_ms"] / 1000 if m.get("total_ms") is not None else (m.get("wall_clock_s") if ok(r) else None)
 def fmt(x, d=1):
     return "-" if x is None else f"{x:.{d}f}"
 for r in rows:
     if r.get("workload", "").startswith("calibration"):
-        print(f"- {r['workload']}: {fmt(total(r), 2)} s, achieved link {fmt(r.get('achieved_link_mibps'))} MiB/s, "
+        print(f"- {r['workload']}: {fmt(total(r), 2)} s, achieved link {fmt(mig(r).get('achieved_link_mibps'))} MiB/s, "
               f"zero pages {fmt((r.get('zero_page_share') or 0) * 100, 0)} %")
 summary = {}
 def table(workloads):
@@ -165,21 +171,21 @@ def table(workloads):
         for p in ["virsh", "nova", "adaptive"]:
             rs = [r for r in rows if r.get("workload") == w and r.get("policy") == p]
             if not rs: continue
-            ok = [r for r in rs if r.get("success")]
-            ts = [total(r) for r in ok if total(r)]
-            t = med(ts); dt = med([r.get("downtime_ms") for r in ok])
-            b = med([r["bytes"] / 1048576 if r.get("bytes") else None for r in ok])
+            done = [r for r in rs if ok(r)]
+            ts = [total(r) for r in done if total(r)]
+            t = med(ts); dt = med([mig(r).get("downtime_ms") for r in done])
+            b = med([mig(r)["data_bytes_sent"] / 1048576 if mig(r).get("data_bytes_sent") else None for r in done])
             pb = med([r["predicted_bytes"] / 1048576 if r.get("predicted_bytes") else None for r in rs])
             pdt = med([r.get("predicted_downtime_ms") for r in rs])
             errs = [abs(r["predicted_total_s"] - total(r)) / total(r) * 100
-                    for r in ok if r.get("predicted_total_s") is not None and total(r)]
+                    for r in done if r.get("predicted_total_s") is not None and total(r)]
             # What no predictor can beat: the median distance of identical runs from their median.
             spread = med([abs(x - t) / t * 100 for x in ts]) if len(ts) > 1 else None
             pred = med([r.get("predicted_total_s") for r in rs])
             pol = rs[0].get("predicted_policy", "?")
             pconv = all(r.get("predicted_converges") for r in rs)
-            summary[(w, p)] = dict(ok=len(ok), n=len(rs), total=t, down=dt, errs=errs)
-            print(f"| {w} | {p} | {len(rs)} | {len(ok)} | {fmt(t, 2)} | {fmt(dt, 0)} ({fmt(pdt, 0)}) | {fmt(b)} ({fmt(pb)}) | "
+            summary[(w, p)] = dict(ok=len(done), n=len(rs), total=t, down=dt, errs=errs)
+            print(f"| {w} | {p} | {len(rs)} | {len(done)} | {fmt(t, 2)} | {fmt(dt, 0)} ({fmt(pdt, 0)}) | {fmt(b)} ({fmt(pb)}) | "
                   f"{fmt(pred, 2) if pconv else 'no convergence'} ({pol}) | {fmt(med(errs), 0) + ' %' if errs else '-'} | "
                   f"{fmt(spread, 0) + ' %' if spread is not None else '-'} |")
 def goals(prefix, suffix=""):
@@ -195,9 +201,9 @@ goals("")
 a = summary.get(("capped", "adaptive"))
 if a:
     bound = mem / cap
-    ok = a["ok"] == a["n"] and a["total"] is not None and a["total"] <= 3 * bound and (a["down"] is None or a["down"] <= 500)
+    met = a["ok"] == a["n"] and a["total"] is not None and a["total"] <= 3 * bound and (a["down"] is None or a["down"] <= 500)
     print(f"- capped: adaptive {a['ok']}/{a['n']} completed, median total {fmt(a['total'])} s vs 3 x memory/cap = {3*bound:.1f} s, "
-          f"downtime {fmt(a['down'], 0)} ms (goal <= 500): " + ("met" if ok else "not met")
+          f"downtime {fmt(a['down'], 0)} ms (goal <= 500): " + ("met" if met else "not met")
           + ("" if a["down"] is not None else " (downtime not reported by libvirt after post-copy)"))
 errs = [e for k, s in summary.items() for e in s["errs"]]
 if errs:

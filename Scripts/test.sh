@@ -13,7 +13,6 @@ swift build --build-tests "$@"
 bin=$(swift build --show-bin-path "$@")
 export LIVCLOUD_HOST_AUDIT="$bin/host-audit"
 export LIVCLOUD_LAB=1
-trap 'Lab/lab down >/dev/null 2>&1 || true' EXIT
 Lab/lab down >/dev/null 2>&1 || true   # a lab left over from an earlier, killed run
 log=$(mktemp)
 trap 'Lab/lab down >/dev/null 2>&1 || true; rm -f "$log"' EXIT

@@ -37,6 +37,8 @@ struct BenchMigrateCommand: AsyncParsableCommand {
     @Option(help: "Progress poll interval, seconds (the monitor polls every 20 ms until the job appears, then at this interval).")
     var pollInterval: Double = 0.2
 
+    /// One JSON line: the prediction for the policy that runs, then the
+    /// migration's outcome as `livcloud migrate --json` reports it.
     struct Output: Encodable {
         var workload: String
         var policy: String
@@ -55,24 +57,8 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         var link_mibps: Double
         /// Sampled zero-page share (nil: not sampled or the sampling failed).
         var zero_page_share: Double?
-        var success: Bool
-        var outcome: String
-        var total_s: Double?
-        var downtime_ms: Double?
-        var setup_ms: Double?
-        var bytes: Double?
-        var memory_bytes: Double?
-        var iterations: Int?
-        var wall_s: Double
-        var mean_memory_bps: Double?
-        /// `memory_bps` of the completed job (QEMU's rate over its last interval).
-        var completed_memory_bps: Double?
-        /// The link rate the job achieved as the model counts it (`CompletedMigrationStats.achievedLink`).
-        var achieved_link_mibps: Double?
-
-        var running_on: String
+        var migration: MigrationReport
         var total_error_pct: Double?
-        var decisions: [MigrationReport.DecisionOut]
     }
 
     func run() async throws {
@@ -81,13 +67,14 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         let source = try await Connection.open(from, logger: logger)
         let destination = try await Connection.open(to, logger: logger)
         let dom = try await source.domain(named: domain)
-        let memory = try await dom.memoryInfo()
-        let link: LinkEstimate = bandwidthMib.map { .cap(mebibytesPerSecond: $0) }
-            ?? LinkEstimate(bytesPerSecond: (linkMib ?? PredictCommand.assumedLinkMiB) * 1_048_576, source: .measured)
+        let (link, _) = PlanningInputs.link(capMiB: bandwidthMib, measuredMiB: linkMib)
         let budget = DowntimeBudget(milliseconds: maxDowntimeMs)
-        let options = MigrationFeatures(
-            xbzrleCacheBytes: min(1 << 30, memory.maximumBytes / 2), postCopyAllowed: allowPostCopy)
-        let plan = try await MigrationPlanner().plan(domain: dom, link: link, budget: budget, options: options)
+        let plan = try await PlanningInputs.plan(dom, link: link, budget: budget) {
+            MigrationFeatures(
+                xbzrleCacheBytes: PlanningInputs.defaultXBZRLECacheBytes(memoryBytes: $0.maximumBytes),
+                postCopyAllowed: allowPostCopy)
+        }
+        let memoryBytes = plan.measured.memory.maximumBytes
 
         // What runs and what the model says about exactly that.
         var migrationPolicy = MigrationPolicy(stallTimeoutSeconds: nil)
@@ -98,19 +85,18 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         case .virsh:
             predictedCandidate = .qemuDefault
         case .nova:
-            let nova = NovaStyleController(memoryBytes: memory.maximumBytes)
+            let nova = NovaStyleController(memoryBytes: memoryBytes)
             controller = nova
             // Until the second step (at 75 s/GiB × data) Nova's limit is its first step.
             predictedCandidate = .plainPreCopy(downtimeLimitMs: Double(nova.steps.first?.downtimeMs ?? 50))
         case .adaptive:
-            predictedCandidate = plan.steered ?? .adaptive(options)
+            predictedCandidate = plan.steered ?? .adaptive(plan.options)
             if plan.recommendation.go, let p = plan.policy(for: predictedCandidate, base: migrationPolicy) {
                 migrationPolicy = p
                 controller = plan.controller(for: predictedCandidate)
             }
         }
-        let prediction = plan.prediction(for: predictedCandidate)
-            ?? MigrationPlanner().predictor.predict(predictedCandidate, workload: plan.workload, link: link, budget: budget)
+        let prediction = plan.predict(predictedCandidate)
 
         var out = Output(
             workload: workload, policy: policy.rawValue, domain: domain, go: plan.recommendation.go,
@@ -120,13 +106,12 @@ struct BenchMigrateCommand: AsyncParsableCommand {
             predicted_band_s: [prediction.band.totalSecondsLower, prediction.band.totalSecondsUpper],
             dirty_mibps: plan.workload.dirtyRateBytesPerSecond / 1_048_576,
             working_set_mib: plan.workload.writableWorkingSetBytes.map { Double($0) / 1_048_576 },
-            memory_mib: Double(memory.maximumBytes) / 1_048_576, link_mibps: link.bytesPerSecond / 1_048_576,
+            memory_mib: Double(memoryBytes) / 1_048_576, link_mibps: link.bytesPerSecond / 1_048_576,
             zero_page_share: plan.workload.zeroPageShare,
-            success: false, outcome: "", wall_s: 0, running_on: "?", decisions: [])
+            migration: MigrationReport(domain: domain, from: from, to: to, migrateURI: migrateUri))
 
         if policy == .adaptive && !plan.recommendation.go {
-            out.outcome = "no-go: " + (plan.recommendation.reasons.first ?? "")
-            out.running_on = "source"
+            out.migration.fill(AdaptiveNoGo(reasons: plan.recommendation.reasons))
             try emit(out)
             return
         }
@@ -134,17 +119,12 @@ struct BenchMigrateCommand: AsyncParsableCommand {
         let migration = Migrator(logger: logger).migration(
             of: dom, to: to, migrateURI: migrateUri, policy: migrationPolicy, controller: controller,
             destination: destination, pollInterval: .milliseconds(Int(pollInterval * 1000)))
-        let bps = LockedBox(values: [Double]())
-        let decisions = LockedBox(values: [MigrationReport.DecisionOut]())
+        let decisions = LockedBox(values: [AppliedDecision]())
         let drain = Task {
             for await event in migration.events {
-                switch event {
-                case .progress(let p):
-                    if let b = p.sample.bandwidthBytesPerSecond, b > 0 { bps.mutate { $0.append(b) } }
-                case .decision(let d):
-                    let line = MigrationReport.DecisionOut(d)
-                    decisions.mutate { $0.append(line) }
-                    FileHandle.standardError.write(Data((line.text + "\n").utf8))
+                if case .decision(let d) = event {
+                    decisions.mutate { $0.append(d) }
+                    FileHandle.standardError.write(Data((MigrationReport.DecisionOut(d).text + "\n").utf8))
                 }
             }
         }
@@ -153,35 +133,17 @@ struct BenchMigrateCommand: AsyncParsableCommand {
             try await Task.sleep(for: .milliseconds(Int(limit * 1000)))
             migration.abort(reason: "benchmark time limit \(Int(limit)) s reached")
         }
-        let clock = ContinuousClock()
-        let start = clock.now
         do {
-            let result = try await migration.run()
-            out.success = true
-            out.outcome = "completed"
-            out.running_on = result.placement.runningOn.rawValue
-            if let s = result.stats {
-                out.total_s = s.totalTimeMs.map { Double($0) / 1000 }
-                out.downtime_ms = s.downtimeMs.map { Double($0) }
-                out.setup_ms = s.setupTimeMs.map { Double($0) }
-                out.bytes = s.dataBytesSent.map { Double($0) }
-                out.memory_bytes = s.memoryBytesSent.map { Double($0) }
-                out.iterations = s.iterations
-                out.completed_memory_bps = s.raw.memoryBytesPerSecond.map { Double($0) }
-                out.achieved_link_mibps = s.achievedLink().map { $0.bytesPerSecond / 1_048_576 }
-            }
-        } catch let error as MigrationError {
-            out.outcome = "\(error)"
-            out.running_on = error.placement?.runningOn.rawValue ?? "source"
+            out.migration.fill(try await migration.run())
+        } catch {
+            out.migration.fill(error)
         }
         timer.cancel()
         await drain.value
-        let wall = start.duration(to: clock.now)
-        out.wall_s = Double(wall.components.seconds) + Double(wall.components.attoseconds) / 1e18
-        let rates = bps.get()
-        out.mean_memory_bps = rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
-        out.decisions = decisions.get()
-        if out.success, let actual = out.total_s, actual > 0, let predicted = out.predicted_total_s {
+        for d in decisions.get() { out.migration.record(d) }
+        if out.migration.status == "completed", let ms = out.migration.total_ms, ms > 0,
+           let predicted = out.predicted_total_s {
+            let actual = Double(ms) / 1000
             out.total_error_pct = (predicted - actual) / actual * 100
         }
         try emit(out)

@@ -51,6 +51,8 @@ struct MigrateCommand: AsyncParsableCommand {
     @Flag(help: "LivCloud's adaptive policy: measure the dirty rate, predict, refuse a no-go, else run the recommended features steered by the adaptive controller within --budget-ms.")
     var adaptive = false
     @Option(help: "Downtime budget for --adaptive, ms.") var budgetMs: Double = 300
+    @Option(help: "Link rate for --adaptive's prediction when uncapped, MiB/s (e.g. achieved_link_mibps of an earlier migration over the same link).")
+    var linkMib: Double?
     @Flag(help: "Print one JSON object on stdout at the end.") var json = false
     @Flag(help: "Log libvirt calls and decisions to stderr.") var verbose = false
 
@@ -95,13 +97,12 @@ struct MigrateCommand: AsyncParsableCommand {
     func adaptivePlan(_ dom: Domain, base: MigrationPolicy, logger: Logger) async throws
         -> (MigrationPolicy, (any MigrationController)?)
     {
-        let memory = try await dom.memoryInfo()
-        let link: LinkEstimate = bandwidth.map { .cap(mebibytesPerSecond: Double($0)) }
-            ?? LinkEstimate(bytesPerSecond: PredictCommand.assumedLinkMiB * 1_048_576, source: .measured)
-        let options = MigrationFeatures(
-            xbzrleCacheBytes: min(1 << 30, memory.maximumBytes / 2), postCopyAllowed: postcopy)
-        let plan = try await MigrationPlanner().plan(
-            domain: dom, link: link, budget: DowntimeBudget(milliseconds: budgetMs), options: options)
+        let (link, linkNote) = PlanningInputs.link(capMiB: bandwidth.map(Double.init), measuredMiB: linkMib)
+        if let linkNote { logger.notice("prediction: \(linkNote)") }
+        let plan = try await PlanningInputs.plan(dom, link: link, budget: DowntimeBudget(milliseconds: budgetMs)) {
+            MigrationFeatures(
+                xbzrleCacheBytes: PlanningInputs.defaultXBZRLECacheBytes(memoryBytes: $0.maximumBytes), postCopyAllowed: postcopy)
+        }
         for reason in plan.recommendation.reasons { logger.notice("prediction: \(reason)") }
         if !json { FileHandle.standardError.write(Data((plan.recommendation.summary + "\n").utf8)) }
         guard plan.recommendation.go, let candidate = plan.steered,

@@ -51,7 +51,7 @@ struct PlanBenchCommand: AsyncParsableCommand {
             var refPlan: RelocationPlan!
             for _ in 0..<repetitions {
                 var plan: RelocationPlan!
-                refTimes.append(seconds(clock.measure { plan = reference.plan(p, cost: cost) }))
+                refTimes.append(clock.measure { plan = reference.plan(p, cost: cost) }.seconds)
                 if let previous = refPlan, previous != plan { throw ValidationError("reference planner is not deterministic") }
                 refPlan = plan
                 if plan.stopReason != .converged { break }
@@ -62,7 +62,7 @@ struct PlanBenchCommand: AsyncParsableCommand {
             var phase1 = 0
             for _ in 0..<repetitions {
                 var plan: RelocationPlan!
-                myTimes.append(seconds(clock.measure { (plan, phase1) = mine.planWithPhases(p, cost: cost) }))
+                myTimes.append(clock.measure { (plan, phase1) = mine.planWithPhases(p, cost: cost) }.seconds)
                 if let previous = myPlan, previous != plan { throw ValidationError("local search is not deterministic") }
                 myPlan = plan
             }
@@ -84,7 +84,7 @@ struct PlanBenchCommand: AsyncParsableCommand {
                 }
             }
             let row = Row(
-                scenario: "\(parts[0]) VMs × \(parts[1]) DCs", flows: traffic.flows.count, buildSeconds: seconds(build),
+                scenario: "\(parts[0]) VMs × \(parts[1]) DCs", flows: traffic.flows.count, buildSeconds: build.seconds,
                 reference: refPlan, referenceSeconds: median(refTimes), referenceRuns: refTimes.count,
                 mine: myPlan, mineSeconds: median(myTimes), phase1Moves: phase1)
             rows.append(row)
@@ -123,9 +123,6 @@ struct PlanBenchCommand: AsyncParsableCommand {
             + rows.map { "\($0.scenario) \(fmt($0.buildSeconds)) s" }.joined(separator: ", ") + ".")
     }
 
-    func seconds(_ d: Duration) -> Double {
-        Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18
-    }
     func median(_ xs: [Double]) -> Double {
         let s = xs.sorted()
         return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2

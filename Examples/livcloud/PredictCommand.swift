@@ -17,11 +17,9 @@ struct PredictCommand: AsyncParsableCommand {
             QEMU default, plain pre-copy at the budget, XBZRLE, auto-converge and post-copy \
             (when allowed) and LivCloud's adaptive policy against the downtime budget. \
             The link rate is the --bandwidth-mib cap the migration will use, else the \
-            --link-mib estimate, else an assumed \(Int(PredictCommand.assumedLinkMiB)) MiB/s (said so in the output).
+            --link-mib estimate, else an assumed \(Int(PlanningInputs.assumedLinkMiB)) MiB/s (said so in the output).
             Exit status: 0 go, 3 no-go.
             """)
-
-    static let assumedLinkMiB = 100.0
 
     @Argument(help: "Name of the running domain on the source.") var domain: String
     @Option(help: "Source libvirt URI.") var from: String
@@ -46,26 +44,18 @@ struct PredictCommand: AsyncParsableCommand {
         } catch {
             destinationNote = "destination \(to) is not reachable from here: \(error)"
         }
-        let memory = try await dom.memoryInfo()
-        let link: LinkEstimate
-        var linkNote: String?
-        if let cap = bandwidthMib {
-            link = .cap(mebibytesPerSecond: cap)
-        } else if let rate = linkMib {
-            link = LinkEstimate(bytesPerSecond: rate * 1_048_576, source: .measured)
-        } else {
-            link = LinkEstimate(bytesPerSecond: Self.assumedLinkMiB * 1_048_576, source: .measured)
-            linkNote = "no cap or link estimate given: assumed \(Int(Self.assumedLinkMiB)) MiB/s"
-        }
-        let cacheMiB = xbzrleCacheMib ?? Int(min(1024, memory.maximumBytes / 2 / 1_048_576))
-        let options = MigrationFeatures(
-            xbzrleCacheBytes: cacheMiB > 0 ? UInt64(cacheMiB) << 20 : nil,
-            autoConverge: allowAutoConverge ? AutoConvergeSettings() : nil,
-            postCopyAllowed: allowPostCopy)
+        let (link, linkNote) = PlanningInputs.link(capMiB: bandwidthMib, measuredMiB: linkMib)
         let probe = WorkloadProbe(shortSeconds: dirtyRateSeconds.first ?? 1, longSeconds: dirtyRateSeconds.dropFirst().first ?? 0)
-        let planner = MigrationPlanner(probe: probe)
-        let plan = try await planner.plan(
-            domain: dom, link: link, budget: DowntimeBudget(milliseconds: maxDowntimeMs), options: options)
+        let plan = try await PlanningInputs.plan(
+            dom, planner: MigrationPlanner(probe: probe), link: link, budget: DowntimeBudget(milliseconds: maxDowntimeMs)
+        ) { memory in
+            let cache = xbzrleCacheMib.map { UInt64(max($0, 0)) << 20 }
+                ?? PlanningInputs.defaultXBZRLECacheBytes(memoryBytes: memory.maximumBytes)
+            return MigrationFeatures(
+                xbzrleCacheBytes: cache > 0 ? cache : nil,
+                autoConverge: allowAutoConverge ? AutoConvergeSettings() : nil,
+                postCopyAllowed: allowPostCopy)
+        }
         let notes = [linkNote, destinationNote].compactMap { $0 }
 
         if json {
@@ -107,8 +97,8 @@ struct PredictCommand: AsyncParsableCommand {
         for note in notes + plan.measured.notes { lines.append("  note: \(note)") }
         lines.append("")
         for reason in rec.reasons { lines.append("- \(reason)") }
-        if let steered = plan.steered, let p = plan.prediction(for: steered) ?? Optional(
-            Predictor().predict(steered, workload: w, link: plan.link, budget: plan.budget)) {
+        if let steered = plan.steered {
+            let p = plan.predict(steered)
             lines.append("")
             let how = steered == .postCopy
                 ? "the switch to post-copy scheduled after the bulk pass"
